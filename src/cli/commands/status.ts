@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
+import { withDatabase } from '../with-database.ts';
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show the last applied snapshot, entity counts and the event-store position')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: { json?: boolean }) => {
+      const status = await withDatabase(async (database) => {
+        const store = createPostgresEventStore(database.pool);
+        const snapshots = await store.listSnapshots();
+        const last = snapshots.at(-1);
+        const { rows } = await database.pool.query<{ current: number; removed: number }>(
+          `select count(*) filter (where is_current) as current, count(*) filter (where not is_current) as removed
+             from entity_registry`,
+        );
+        return {
+          database: database.connectionString.replace(/\/\/[^@/]*@/, '//***@'),
+          schema: database.schema,
+          snapshots: snapshots.length,
+          lastSnapshot: last
+            ? { asOf: last.asOf.toISOString(), sha256: last.sha256, source: last.source, counts: last.counts }
+            : null,
+          entities: { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 },
+          eventStorePosition: await store.headPosition(),
+        };
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(status)}\n`);
+        return;
+      }
+      const lines = [
+        `database: ${status.database} (schema ${status.schema})`,
+        `event-store position: ${status.eventStorePosition}`,
+        `snapshots applied: ${status.snapshots}`,
+        status.lastSnapshot
+          ? `last snapshot: as of ${status.lastSnapshot.asOf}, sha256 ${status.lastSnapshot.sha256}`
+          : 'last snapshot: none',
+        `entities: ${status.entities.current} current, ${status.entities.removed} removed`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { readConfig, type OpaisConfig } from '../config.ts';
+import { migrate } from './migrate.ts';
+import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
+
+// int8 (positions, counts) as JS numbers: positions stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface Database {
+  pool: pg.Pool;
+  /** The schema every query runs in (set as the connections' search_path). */
+  schema: string;
+  connectionString: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  config?: OpaisConfig;
+  /** Apply pending migrations from ddl/ (default true). */
+  migrate?: boolean;
+  /** Overrides the configured schema (rebuilds and tests use their own). */
+  schema?: string;
+  max?: number;
+}
+
+/**
+ * Connects to DATABASE_URL, or to the embedded server when it is unset, with
+ * the project's schema as search_path so SQL can name tables unqualified.
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const config = options.config ?? readConfig();
+  const schema = options.schema ?? config.schema;
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  const connectionString = config.databaseUrl ?? (embedded?.connectionString as string);
+  const pool = createPool(connectionString, schema, options.max);
+  try {
+    if (options.migrate !== false) await migrate(pool, schema);
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    pool,
+    schema,
+    connectionString,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function createPool(connectionString: string, schema: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema},public` });
+  // An idle client's connection error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}

@@ -1,0 +1,63 @@
+/**
+ * The one catalogue of errors a user can meet, CLI and API alike. Each code
+ * is stable (scripts match on it); `httpStatus` is what the API answers and
+ * `exitCode` what the CLI exits with.
+ */
+export const errorCatalogue = {
+  SNAPSHOT_MALFORMED: { httpStatus: 422, exitCode: 3, title: 'The snapshot is not a readable OPAIS export' },
+  SOURCE_NOT_FOUND: { httpStatus: 404, exitCode: 3, title: 'The snapshot source does not exist' },
+  SOURCE_UNSUPPORTED: { httpStatus: 400, exitCode: 2, title: 'The snapshot source is not supported' },
+  AS_OF_NOT_LATER: { httpStatus: 409, exitCode: 4, title: 'The as-of instant is not later than the last applied snapshot' },
+  AS_OF_MISSING: { httpStatus: 400, exitCode: 2, title: 'No as-of instant was given or could be derived' },
+  MASS_REMOVAL: { httpStatus: 409, exitCode: 5, title: 'The snapshot would remove too many entities' },
+  INGEST_BUSY: { httpStatus: 409, exitCode: 6, title: 'Another ingest holds the single-writer lock' },
+  STREAM_VERSION_CONFLICT: { httpStatus: 409, exitCode: 6, title: 'A stream was appended to concurrently' },
+  PROJECTION_FAILED: { httpStatus: 500, exitCode: 7, title: 'A projector could not apply an event' },
+  PROJECTION_DRIFT: { httpStatus: 500, exitCode: 8, title: 'The live tables differ from a fresh rebuild' },
+  INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },
+  NOT_FOUND: { httpStatus: 404, exitCode: 1, title: 'Not found' },
+  UNAUTHORIZED: { httpStatus: 401, exitCode: 1, title: 'A valid bearer token is required' },
+  RATE_LIMITED: { httpStatus: 429, exitCode: 1, title: 'Too many requests' },
+  DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
+  INTERNAL: { httpStatus: 500, exitCode: 1, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class OpaisError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'OpaisError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return errorCatalogue[this.code].httpStatus;
+  }
+
+  get exitCode(): number {
+    return errorCatalogue[this.code].exitCode;
+  }
+}
+
+/** A snapshot that cannot be read, located by file and byte offset or entity index. */
+export function snapshotMalformed(
+  file: string,
+  place: { offset?: number; index?: number },
+  reason: string,
+): OpaisError {
+  const where = [
+    place.index !== undefined ? `entity #${place.index}` : undefined,
+    place.offset !== undefined ? `byte offset ${place.offset}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return new OpaisError('SNAPSHOT_MALFORMED', `${file}${where ? ` at ${where}` : ''}: ${reason}`, {
+    file,
+    ...place,
+  });
+}

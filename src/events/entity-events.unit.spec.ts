@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { deterministicEventId } from './event-id.ts';
+import { changedEvent, registeredEvent, removedEvent } from './entity-events.ts';
+
+const ref = { id340B: 'DSH050001', ceId: 42, streamVersion: 2 };
+
+describe('entity events', () => {
+  it('splices the canonical entity into valid JSON data', () => {
+    const event = registeredEvent(ref, 'abc', '{"name":"A \\"quoted\\""}');
+    expect(event.streamId).toBe('coveredEntity-DSH050001.42');
+    expect(JSON.parse(event.dataJson)).toEqual({
+      id340B: 'DSH050001',
+      ceId: 42,
+      contentHash: 'abc',
+      entity: { name: 'A "quoted"' },
+    });
+  });
+
+  it('carries changed paths and both hashes on a change', () => {
+    const event = changedEvent(ref, 'new', 'old', ['name'], '{"name":"B"}');
+    expect(JSON.parse(event.dataJson)).toMatchObject({ previousContentHash: 'old', changedPaths: ['name'], entity: { name: 'B' } });
+  });
+
+  it('keeps the previous hash on a removal', () => {
+    expect(JSON.parse(removedEvent(ref, 'old').dataJson)).toEqual({ id340B: 'DSH050001', ceId: 42, previousContentHash: 'old' });
+  });
+});
+
+describe('deterministicEventId', () => {
+  it('is a stable UUID per snapshot, stream and version', () => {
+    const id = deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 1);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 1)).toBe(id);
+    expect(deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 2)).not.toBe(id);
+  });
+});

@@ -1,0 +1,292 @@
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { changedPaths } from '../diff/changed-paths.ts';
+import { type Classification, classifyElement, removedStreams } from '../diff/classify-element.ts';
+import { OpaisError } from '../errors.ts';
+import { changedEvent, registeredEvent, removedEvent } from '../events/entity-events.ts';
+import type { DataQualityProblem, SnapshotCounts, SnapshotSourceInfo } from '../events/event-types.ts';
+import { entityStreamId } from '../events/stream-names.ts';
+import { readSnapshotElements } from '../snapshot/read-snapshot-elements.ts';
+import type { SnapshotElement } from '../snapshot/snapshot-element.ts';
+import type { SnapshotSource } from '../source/snapshot-source.ts';
+import type { EventStore, IngestSession, NewEntityEvent, Registry } from '../store/event-store.ts';
+
+export interface IngestOptions {
+  store: EventStore;
+  source: SnapshotSource;
+  /** The snapshot's as-of instant; defaults to the source's last-modified time. */
+  asOf?: Date;
+  /** Refuse a snapshot that would remove more than this share of the current entities (default 0.05). */
+  maxRemovalRatio?: number;
+  allowMassRemoval?: boolean;
+  /** Wait for a running ingest to finish (default) or refuse at once. */
+  wait?: boolean;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  bytes: number;
+  totalBytes: number | undefined;
+  entities: number;
+}
+
+export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplicates'> {
+  asOf: string;
+  source: string;
+  sha256: string;
+  alreadyApplied: boolean;
+  durationMs: number;
+  entities: number;
+  duplicates: number;
+  dataQualityProblemCount: number;
+  dataQuality: DataQualityProblem[];
+  /** Global position of the SnapshotIngested event (of the earlier ingest when already applied). */
+  globalPosition: number;
+  sourceInfo: SnapshotSourceInfo;
+}
+
+/** How many data-quality problems a SnapshotIngested event and a summary list. */
+export const listedProblemLimit = 100;
+const batchEvents = 2000;
+const batchBytes = 16 << 20;
+
+interface Seen {
+  contentHash: string;
+  outcome: Classification;
+  elements: number;
+  identicalRepeats: number;
+  conflict: boolean;
+}
+
+interface PendingEntity {
+  element: Extract<SnapshotElement, { kind: 'entity' }>;
+  streamId: string;
+  outcome: 'registered' | 'changed';
+}
+
+/**
+ * Streams one snapshot through the diff into the store (SPEC §3): each
+ * entity is compared with the registry as it arrives and its event written
+ * inside the open ingest transaction; only once the whole file has parsed
+ * and every check passed (not applied yet, as-of later, removals within the
+ * guard) is the SnapshotIngested event written and everything committed.
+ * Any failure aborts, leaving the store as it was.
+ */
+export async function ingestSnapshot(options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const opened = await options.source.open();
+  const asOf = options.asOf ?? opened.lastModified;
+  if (!asOf || Number.isNaN(asOf.getTime())) {
+    opened.json.destroy();
+    throw new OpaisError('AS_OF_MISSING', `${options.source.name}: no as-of instant given and none could be derived`);
+  }
+
+  let session: IngestSession;
+  try {
+    session = await options.store.beginIngest({ asOf, wait: options.wait ?? true });
+  } catch (error) {
+    opened.json.destroy();
+    throw error;
+  }
+
+  try {
+    const registry = await session.loadRegistry();
+    const progress: IngestProgress = { bytes: 0, totalBytes: opened.jsonBytes, entities: 0 };
+    const json = options.onProgress
+      ? countBytes(opened.json, (bytes) => {
+          progress.bytes = bytes;
+          options.onProgress?.(progress);
+        })
+      : opened.json;
+    const diff = await diffElements(session, registry, readSnapshotElements(json, options.source.name), progress);
+
+    const sha256 = await opened.sha256();
+    const sourceInfo = opened.info;
+    const applied = await session.findSnapshotBySha256(sha256);
+    if (applied) {
+      await session.abort();
+      return {
+        ...emptyCounts(),
+        asOf: applied.asOf.toISOString(),
+        source: options.source.name,
+        sha256,
+        alreadyApplied: true,
+        durationMs: Math.round(performance.now() - started),
+        entities: diff.entities,
+        dataQualityProblemCount: 0,
+        dataQuality: [],
+        globalPosition: applied.globalPosition,
+        sourceInfo,
+      };
+    }
+    const last = await session.lastSnapshot();
+    if (last && asOf.getTime() <= last.asOf.getTime()) {
+      throw new OpaisError(
+        'AS_OF_NOT_LATER',
+        `${options.source.name}: as-of ${asOf.toISOString()} is not later than the last applied snapshot (${last.asOf.toISOString()}); nothing was appended`,
+        { asOf: asOf.toISOString(), lastAsOf: last.asOf.toISOString() },
+      );
+    }
+
+    await session.discard(diff.conflicting);
+    const removals = [...removedStreams(registry, new Set(diff.seen.keys()))];
+    guardMassRemoval(options, registry, removals.length);
+    await session.append(
+      removals.map((streamId) => {
+        const previous = registry.get(streamId) as NonNullable<ReturnType<Registry['get']>>;
+        return removedEvent(
+          { id340B: previous.id340B, ceId: previous.ceId, streamVersion: previous.streamVersion + 1 },
+          previous.contentHash,
+        );
+      }),
+    );
+
+    const counts: SnapshotCounts = { ...diff.counts, removed: removals.length };
+    const durationMs = Math.round(performance.now() - started);
+    const committed = await session.commit({
+      asOf: asOf.toISOString(),
+      source: sourceInfo,
+      sha256,
+      counts,
+      dataQualityProblemCount: diff.problems.length,
+      dataQuality: diff.problems.slice(0, listedProblemLimit),
+      durationMs,
+    });
+    return {
+      ...counts,
+      asOf: asOf.toISOString(),
+      source: options.source.name,
+      sha256,
+      alreadyApplied: false,
+      durationMs,
+      dataQualityProblemCount: diff.problems.length,
+      dataQuality: diff.problems.slice(0, listedProblemLimit),
+      globalPosition: committed.globalPosition,
+      sourceInfo,
+    };
+  } catch (error) {
+    opened.json.destroy();
+    await session.abort();
+    throw error;
+  }
+}
+
+
+function emptyCounts(): Omit<SnapshotCounts, 'entities'> {
+  return { registered: 0, changed: 0, removed: 0, unchanged: 0, skipped: 0, duplicates: 0 };
+}
+
+/** The streaming half: every element classified, entity events appended in batches. */
+async function diffElements(
+  session: IngestSession,
+  registry: Registry,
+  elements: AsyncIterable<SnapshotElement>,
+  progress: IngestProgress,
+) {
+  const counts: SnapshotCounts = { entities: 0, ...emptyCounts() };
+  const problems: DataQualityProblem[] = [];
+  const seen = new Map<string, Seen>();
+  let pending: PendingEntity[] = [];
+  let pendingBytes = 0;
+
+  const flush = async () => {
+    await session.append(await toEvents(session, registry, pending));
+    pending = [];
+    pendingBytes = 0;
+  };
+
+  for await (const element of elements) {
+    counts.entities += 1;
+    progress.entities = counts.entities;
+    if (element.kind === 'problem') {
+      counts.skipped += 1;
+      problems.push(element.problem);
+      continue;
+    }
+    const streamId = entityStreamId(element.id340B, element.ceId);
+    const first = seen.get(streamId);
+    if (first) {
+      first.elements += 1;
+      if (first.contentHash === element.contentHash) {
+        first.identicalRepeats += 1;
+        counts.duplicates += 1;
+      } else if (!first.conflict) {
+        first.conflict = true;
+        problems.push({
+          code: 'CONFLICTING_DUPLICATE',
+          index: element.index,
+          offset: element.offset,
+          id340B: element.id340B,
+          ceId: element.ceId,
+          message: `key ${element.id340B}/${element.ceId} is listed again with different content; the key is left as it was`,
+        });
+      }
+      continue;
+    }
+    const outcome = classifyElement(registry.get(streamId), element.contentHash);
+    seen.set(streamId, { contentHash: element.contentHash, outcome, elements: 1, identicalRepeats: 0, conflict: false });
+    counts[outcome] += 1;
+    if (outcome === 'unchanged') continue;
+    pending.push({ element, streamId, outcome });
+    pendingBytes += element.canonicalJson.length;
+    if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
+  }
+  await flush();
+
+  const conflicting: string[] = [];
+  for (const [streamId, entry] of seen) {
+    if (!entry.conflict) continue;
+    conflicting.push(streamId);
+    counts[entry.outcome] -= 1;
+    // All of a conflicting key's elements are skipped, none a harmless duplicate.
+    counts.skipped += entry.elements;
+    counts.duplicates -= entry.identicalRepeats;
+  }
+  return { counts, problems, seen, conflicting, entities: counts.entities };
+}
+
+async function toEvents(session: IngestSession, registry: Registry, pending: PendingEntity[]): Promise<NewEntityEvent[]> {
+  const changed = pending.filter((entry) => entry.outcome === 'changed');
+  const before = changed.length
+    ? await session.readCurrentEntities(
+        changed.map(({ streamId }) => ({ streamId, streamVersion: registry.get(streamId)?.streamVersion ?? 0 })),
+      )
+    : new Map();
+  return pending.map(({ element, streamId, outcome }) => {
+    const previous = registry.get(streamId);
+    const ref = { id340B: element.id340B, ceId: element.ceId, streamVersion: (previous?.streamVersion ?? 0) + 1 };
+    if (outcome === 'registered') return registeredEvent(ref, element.contentHash, element.canonicalJson);
+    const previousEntity = before.get(streamId);
+    if (!previousEntity) throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
+    const paths = changedPaths(previousEntity, JSON.parse(element.canonicalJson));
+    return changedEvent(ref, element.contentHash, previous?.contentHash as string, paths, element.canonicalJson);
+  });
+}
+
+function guardMassRemoval(options: IngestOptions, registry: Registry, removals: number): void {
+  if (options.allowMassRemoval || removals === 0) return;
+  let current = 0;
+  for (const entry of registry.values()) if (entry.isCurrent) current += 1;
+  const ratio = options.maxRemovalRatio ?? 0.05;
+  if (removals / current > ratio) {
+    throw new OpaisError(
+      'MASS_REMOVAL',
+      `${options.source.name}: the snapshot would remove ${removals} of ${current} current entities (${((100 * removals) / current).toFixed(1)}%, more than ${(100 * ratio).toFixed(1)}%); nothing was appended. If this is intended, allow it explicitly (--allow-mass-removal).`,
+      { removals, current, ratio },
+    );
+  }
+}
+
+/** Counts the bytes that pass, for progress; errors of the source reach the reader through the pipeline. */
+function countBytes(json: Readable, onBytes: (bytes: number) => void): Readable {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      onBytes(bytes);
+      callback(null, chunk);
+    },
+  });
+  pipeline(json, counter).catch(() => {});
+  return counter;
+}

@@ -1,0 +1,41 @@
+import type { DataQualityProblem } from '../events/event-types.ts';
+import { canonicalEntityJson } from './canonicalise.ts';
+import { contentHash } from './content-hash.ts';
+import { validateEntity } from './validate-entity.ts';
+
+/** One element of `coveredEntities`, parsed, checked, canonicalised and hashed. */
+export type SnapshotElement =
+  | {
+      kind: 'entity';
+      index: number;
+      offset: number;
+      id340B: string;
+      ceId: number;
+      contentHash: string;
+      canonicalJson: string;
+    }
+  | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
+
+/**
+ * Turns the JSON text of one element into a SnapshotElement. The text is
+ * known to be well-formed JSON (the splitter checked its structure; a parse
+ * failure here is thrown to the caller as a malformed snapshot).
+ */
+export function toSnapshotElement(text: string, index: number, offset: number): SnapshotElement {
+  const value: unknown = JSON.parse(text);
+  const check = validateEntity(value);
+  if (!check.ok) {
+    const { ok: _ok, ...problem } = check;
+    return { kind: 'problem', index, offset, problem: { ...problem, index, offset } };
+  }
+  const canonicalJson = canonicalEntityJson(value as Record<string, unknown>);
+  return {
+    kind: 'entity',
+    index,
+    offset,
+    id340B: check.id340B,
+    ceId: check.ceId,
+    contentHash: contentHash(canonicalJson),
+    canonicalJson,
+  };
+}

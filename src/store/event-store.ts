@@ -1,0 +1,85 @@
+import type {
+  CanonicalEntity,
+  EventType,
+  SnapshotCounts,
+  SnapshotIngestedV1,
+  SnapshotSourceInfo,
+  StoredEvent,
+} from '../events/event-types.ts';
+
+/**
+ * The event store as the rest of the system sees it. PostgreSQL implements
+ * it in src/store/postgres/; an EventStoreDB adapter sits behind the same
+ * interface (no multi-stream transaction there: deterministic event ids and
+ * expected versions make a retried ingest idempotent, and SnapshotIngested,
+ * written last, is the commit marker).
+ */
+export interface EventStore {
+  readonly kind: 'postgres' | 'eventstoredb';
+  /**
+   * Starts appending one snapshot (as-of instant `asOf`) under the
+   * single-writer ingest lock; waits for the lock unless `wait` is false
+   * (then INGEST_BUSY).
+   */
+  beginIngest(options: { asOf: Date; wait?: boolean }): Promise<IngestSession>;
+  /** Events after a global position, in global order. */
+  readAll(options?: { after?: number; limit?: number; types?: readonly EventType[] }): Promise<StoredEvent[]>;
+  /** One stream's events in version order. */
+  readStream(streamId: string, options?: { afterVersion?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** Applied snapshots, oldest first. */
+  listSnapshots(): Promise<AppliedSnapshot[]>;
+  /** The global position of the last committed event (0 when empty). */
+  headPosition(): Promise<number>;
+}
+
+export interface AppliedSnapshot {
+  asOf: Date;
+  sha256: string;
+  /** Global position of its SnapshotIngested event. */
+  globalPosition: number;
+  source: SnapshotSourceInfo;
+  counts: SnapshotCounts;
+  durationMs: number;
+}
+
+/** Last known state of an entity stream, by stream id. */
+export interface RegistryEntry {
+  id340B: string;
+  ceId: number;
+  contentHash: string;
+  streamVersion: number;
+  isCurrent: boolean;
+}
+export type Registry = Map<string, RegistryEntry>;
+
+/** An entity event ready to append; `dataJson` is its data already serialised. */
+export interface NewEntityEvent {
+  type: 'CoveredEntityRegistered' | 'CoveredEntityChanged' | 'CoveredEntityRemoved';
+  streamId: string;
+  id340B: string;
+  ceId: number;
+  /** The version this event takes: the stream's current version + 1. */
+  streamVersion: number;
+  /** The entity's content hash after the event (before it, for a removal). */
+  contentHash: string;
+  dataJson: string;
+}
+
+/**
+ * One snapshot's worth of appends. Nothing is visible to readers until
+ * commit; abort (or a crash) leaves the store as it was.
+ */
+export interface IngestSession {
+  readonly asOf: Date;
+  lastSnapshot(): Promise<AppliedSnapshot | undefined>;
+  findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined>;
+  loadRegistry(): Promise<Registry>;
+  /** Current canonical states of some entity streams, keyed by stream id. */
+  readCurrentEntities(streams: ReadonlyArray<{ streamId: string; streamVersion: number }>): Promise<Map<string, CanonicalEntity>>;
+  append(events: readonly NewEntityEvent[]): Promise<void>;
+  /** Takes back what this session appended to these streams (a key found to conflict later in the file). */
+  discard(streamIds: readonly string[]): Promise<void>;
+  /** Appends SnapshotIngested last and makes everything visible at once. */
+  commit(snapshot: SnapshotIngestedV1): Promise<AppliedSnapshot>;
+  abort(): Promise<void>;
+}

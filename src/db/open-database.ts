@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { readConfig, type OpaisConfig } from '../config.ts';
+import { type OpaisConfig, readConfig } from '../config.ts';
 import { migrate } from './migrate.ts';
-import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
 
 // int8 (positions, counts) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -30,7 +29,13 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const config = options.config ?? readConfig();
   const schema = options.schema ?? config.schema;
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  // Imported only when used: embedded-postgres installs an exit hook that ends the process with code 0 (hiding a
+  // failed command's exit code), and the Lambda bundle leaves it out.
+  const embedded = config.databaseUrl
+    ? undefined
+    : await import('./start-embedded-postgres.ts').then(({ startEmbeddedPostgres }) =>
+        startEmbeddedPostgres(config.dataDir),
+      );
   const connectionString = config.databaseUrl ?? (embedded?.connectionString as string);
   const pool = createPool(connectionString, schema, options.max);
   try {

@@ -39,8 +39,16 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
     onLog: () => {},
     onError: () => {},
   });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // As root, the server runs as the `postgres` user: a data dir below a private (0700) folder is out of its reach.
+    throw new Error(
+      `embedded PostgreSQL could not start in ${databaseDir} (set OPAIS_DATA_DIR to a folder the postgres user can reach, or set DATABASE_URL): ${(error as Error)?.message ?? error}`,
+      { cause: error },
+    );
+  }
   return { connectionString: urlFor(port), stop: () => server.stop() };
 }
 

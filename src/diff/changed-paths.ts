@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalEntity } from '../events/event-types.ts';
 import { setCollections } from '../snapshot/canonicalise.ts';
 
@@ -5,7 +6,8 @@ import { setCollections } from '../snapshot/canonicalise.ts';
  * The dotted paths at which two canonical entities differ, sorted. Nested
  * objects are followed to their leaves (`streetAddress.zip`); a child
  * collection is a set, so it is named as a whole (`contractPharmacies`),
- * as is any other array.
+ * as is any other array. Member order is ignored: the stored state comes
+ * back from jsonb, which orders members its own way.
  */
 export function changedPaths(before: CanonicalEntity, after: CanonicalEntity): string[] {
   const paths: string[] = [];
@@ -20,7 +22,7 @@ function collect(before: Record<string, unknown>, after: Record<string, unknown>
     const b = after[key];
     if (isPlainObject(a) && isPlainObject(b) && !(prefix === '' && setCollections.has(key))) {
       collect(a, b, `${path}.`, paths);
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+    } else if (!isDeepStrictEqual(a, b)) {
       paths.push(path);
     }
   }

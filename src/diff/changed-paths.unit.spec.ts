@@ -30,3 +30,12 @@ describe('changedPaths', () => {
     ).toEqual(['contractPharmacies']);
   });
 });
+
+it('ignores member order (states read back from jsonb are reordered)', () => {
+  expect(
+    changedPaths(
+      { npiNumbers: [{ state: 'MA', npiNumber: '1' }], streetAddress: { zip: '1', city: 'X' } },
+      { npiNumbers: [{ npiNumber: '1', state: 'MA' }], streetAddress: { city: 'X', zip: '1' } },
+    ),
+  ).toEqual([]);
+});

@@ -3,10 +3,12 @@
  * members are sorted; the four child collections are sets (sorted by their
  * canonical JSON, exact duplicates once). Strings are kept as they are.
  *
- * Rebuilding the value with sorted keys and handing it to native
- * JSON.stringify is 3-6x faster than the stable-stringify packages (measured
- * for the project brief); only the top level is serialised by hand, so that
- * set members are stringified once (to sort them) and not again.
+ * canonicalEntityJson writes the JSON text directly while walking the parsed
+ * value, instead of rebuilding sorted objects for JSON.stringify: on a
+ * full-scale export that halves the cost of canonicalising (≈ 4.9 s → ≈ 2 s of
+ * CPU per 250 MB here), which was the biggest stage of the reader. Objects
+ * of one export share a few member orders, so the sorted order of each is
+ * remembered instead of sorting every object's keys again.
  */
 export const setCollections: ReadonlySet<string> = new Set([
   'contractPharmacies',
@@ -28,9 +30,8 @@ export function canonicalValue(value: unknown): unknown {
   }
   if (typeof value === 'object') {
     const source = value as Record<string, unknown>;
-    const keys = Object.keys(source).sort();
     let result: Record<string, unknown> | undefined;
-    for (const key of keys) {
+    for (const key of sortedKeys(source)) {
       const canonical = canonicalValue(source[key]);
       if (canonical === undefined) continue;
       result ??= {};
@@ -41,29 +42,143 @@ export function canonicalValue(value: unknown): unknown {
   return value;
 }
 
-/** The canonical JSON text of an entity object (the input of the content hash and the events' `entity`). */
+/**
+ * The canonical JSON text of an entity object (the input of the content
+ * hash and the events' `entity`): JSON.stringify of its canonicalValue, with
+ * the set collections' members sorted (code-unit order: deterministic and
+ * locale-free) and deduplicated.
+ */
 export function canonicalEntityJson(entity: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(entity).sort()) {
-    const json = setCollections.has(key) ? canonicalSetJson(entity[key]) : canonicalJson(entity[key]);
-    if (json !== undefined) parts.push(`${JSON.stringify(key)}:${json}`);
+  const order = keyOrderOf(entity);
+  const values = Object.values(entity);
+  const { positions, sets, openers, separators } = order;
+  let out = '';
+  for (let i = 0; i < positions.length; i++) {
+    const value = values[positions[i] as number];
+    const json = sets[i] ? setJson(value) : valueJson(value);
+    if (json === undefined) continue;
+    out = out === '' ? (openers[i] as string) + json : out + (separators[i] as string) + json;
   }
-  return `{${parts.join(',')}}`;
+  return out === '' ? '{}' : `${out}}`;
 }
 
-function canonicalJson(value: unknown): string | undefined {
-  const canonical = canonicalValue(value);
-  return canonical === undefined ? undefined : JSON.stringify(canonical);
+/** JSON.stringify(canonicalValue(value)), written in one pass. */
+function valueJson(value: unknown): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  switch (typeof value) {
+    case 'string':
+      return quoted(value);
+    case 'object':
+      return Array.isArray(value) ? arrayJson(value) : objectJson(value as Record<string, unknown>);
+    default:
+      return JSON.stringify(value);
+  }
 }
 
-function canonicalSetJson(value: unknown): string | undefined {
-  if (!Array.isArray(value)) return canonicalJson(value);
-  const members = new Set<string>();
-  for (const item of value) {
-    const json = canonicalJson(item);
-    if (json !== undefined) members.add(json);
+function arrayJson(items: unknown[]): string | undefined {
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const json = valueJson(items[i]);
+    if (json === undefined) continue;
+    out = out === '' ? `[${json}` : `${out},${json}`;
   }
-  if (members.size === 0) return undefined;
-  // Code-unit order: deterministic and locale-free.
-  return `[${[...members].sort().join(',')}]`;
+  return out === '' ? undefined : `${out}]`;
+}
+
+function objectJson(object: Record<string, unknown>): string | undefined {
+  const { positions, openers, separators } = keyOrderOf(object);
+  const values = Object.values(object);
+  let out = '';
+  for (let i = 0; i < positions.length; i++) {
+    const json = valueJson(values[positions[i] as number]);
+    if (json === undefined) continue;
+    out = out === '' ? (openers[i] as string) + json : out + (separators[i] as string) + json;
+  }
+  return out === '' ? undefined : `${out}}`;
+}
+
+function setJson(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return valueJson(value);
+  const members: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const json = valueJson(value[i]);
+    if (json !== undefined) members.push(json);
+  }
+  if (members.length === 0) return undefined;
+  members.sort();
+  let out = `[${members[0]}`;
+  for (let i = 1; i < members.length; i++) {
+    if (members[i] !== members[i - 1]) out += `,${members[i]}`;
+  }
+  return `${out}]`;
+}
+
+/** JSON.stringify(text), skipping the native call for the common string that needs no escape. */
+function quoted(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
+/**
+ * A member order met in the data (as Object.keys gives it), with what
+ * writing an object of that order needs, in sorted key order.
+ */
+interface KeyOrder {
+  /** Sorted keys. */
+  sorted: string[];
+  /** For each sorted key, its position in Object.values (cheaper than a lookup by name). */
+  positions: number[];
+  /** For each sorted key, whether it is a set collection (used at the entity level only). */
+  sets: boolean[];
+  /** `{"key":` and `,"key":` for each sorted key. */
+  openers: string[];
+  separators: string[];
+}
+
+/** Member orders met so far, as a trie on their keys (a few thousand in a full export). */
+interface KeyOrderNode {
+  next: Map<string, KeyOrderNode>;
+  order: KeyOrder | undefined;
+}
+
+const keyOrders: KeyOrderNode = { next: new Map(), order: undefined };
+let keyOrderNodes = 0;
+/** A hostile file could have endless member orders: past this, orders are worked out afresh each time. */
+const keyOrderNodesKept = 100_000;
+
+function keyOrderOf(object: object): KeyOrder {
+  const keys = Object.keys(object);
+  let node = keyOrders;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let next = node.next.get(key);
+    if (next === undefined) {
+      if (keyOrderNodes === keyOrderNodesKept) return newKeyOrder(keys);
+      next = { next: new Map(), order: undefined };
+      node.next.set(key, next);
+      keyOrderNodes++;
+    }
+    node = next;
+  }
+  node.order ??= newKeyOrder(keys);
+  return node.order;
+}
+
+function newKeyOrder(keys: string[]): KeyOrder {
+  const sorted = [...keys].sort();
+  return {
+    sorted,
+    positions: sorted.map((key) => keys.indexOf(key)),
+    sets: sorted.map((key) => setCollections.has(key)),
+    openers: sorted.map((key) => `{${JSON.stringify(key)}:`),
+    separators: sorted.map((key) => `,${JSON.stringify(key)}:`),
+  };
+}
+
+/** Object.keys(object).sort(), remembered per member order. */
+function sortedKeys(object: object): string[] {
+  return keyOrderOf(object).sorted;
 }

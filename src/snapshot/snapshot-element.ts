@@ -17,12 +17,16 @@ export type SnapshotElement =
   | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
 
 /**
- * Turns the JSON text of one element into a SnapshotElement. The text is
- * known to be well-formed JSON (the splitter checked its structure; a parse
- * failure here is thrown to the caller as a malformed snapshot).
+ * Turns the JSON text of one element into a SnapshotElement. The splitter
+ * only delimits the text; a parse failure here (a SyntaxError) is thrown to
+ * the caller, which reports the snapshot as malformed.
  */
 export function toSnapshotElement(text: string, index: number, offset: number): SnapshotElement {
-  const value: unknown = JSON.parse(text);
+  return snapshotElementOf(JSON.parse(text), index, offset);
+}
+
+/** A SnapshotElement from an element already parsed (by the benchmark's baseline readers). */
+export function snapshotElementOf(value: unknown, index: number, offset: number): SnapshotElement {
   const check = validateEntity(value);
   if (!check.ok) {
     const { ok: _ok, ...problem } = check;

@@ -1,7 +1,26 @@
+import { OpaisError } from '../errors.ts';
 import { fileSource } from './file-source.ts';
+import { s3Source } from './s3-source.ts';
+import { isS3Uri, parseS3Uri } from './s3-uri.ts';
 import type { SnapshotSource } from './snapshot-source.ts';
 
-/** A snapshot source from what a user types: a local path (`.json` or `.zip`). */
+/** A snapshot source from what a user types: `s3://bucket/key`, or a local path (`.json` or `.zip`). */
 export function sourceFromUri(uri: string): SnapshotSource {
+  if (isS3Uri(uri)) {
+    const location = parseS3Uri(uri);
+    if (location.key === '' || location.key.endsWith('/')) {
+      throw new OpaisError(
+        'INVALID_ARGUMENT',
+        `${uri} names a prefix, not an object (opais watch reads a prefix)`,
+      );
+    }
+    return s3Source(location);
+  }
+  if (/^https?:\/\//.test(uri)) {
+    throw new OpaisError(
+      'SOURCE_UNSUPPORTED',
+      `${uri}: ingest reads files and S3 objects; download it first with opais fetch`,
+    );
+  }
   return fileSource(uri);
 }

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { catchUpProjections } from '../../../projections/catch-up-projections.ts';
+import type { ProjectorFailure } from '../../../projections/checkpoints.ts';
+import { OpaisError } from '../../errors.ts';
 import { ingestSnapshot, type IngestSummary } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
 import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
@@ -12,6 +15,7 @@ interface IngestFlags {
   allowMassRemoval?: boolean;
   maxRemovalRatio?: number;
   wait: boolean;
+  project: boolean;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -24,11 +28,14 @@ export function registerIngestCommand(program: Command): void {
     .option('--max-removal-ratio <ratio>', 'refuse a snapshot removing more than this share of current entities', parseRatio, 0.05)
     .option('--allow-mass-removal', 'apply the snapshot even if it removes more than --max-removal-ratio')
     .option('--no-wait', 'refuse at once if another ingest is running, instead of waiting for it')
+    .option('--no-project', 'only append the events; leave the dim_* tables for `opais project`')
     .action(async (uri: string, flags: IngestFlags) => {
+      let stopped: ProjectorFailure[] = [];
       const summary = await withDatabase(async (database) => {
         const progress = progressReporter(uri);
+        let ingested: IngestSummary;
         try {
-          return await ingestSnapshot({
+          ingested = await ingestSnapshot({
             store: createPostgresEventStore(database.pool),
             source: sourceFromUri(uri),
             asOf: flags.asOf,
@@ -40,8 +47,16 @@ export function registerIngestCommand(program: Command): void {
         } finally {
           progress.stop();
         }
+        if (flags.project) stopped = (await catchUpProjections(database)).failures;
+        return ingested;
       });
       process.stdout.write(flags.json ? `${JSON.stringify(jsonSummary(summary))}\n` : humanSummary(summary));
+      if (stopped.length > 0) {
+        throw new OpaisError(
+          'PROJECTION_FAILED',
+          `the events are stored, but ${stopped.map((failure) => `${failure.projector} stopped: ${failure.message}`).join('; ')}`,
+        );
+      }
     });
 }
 

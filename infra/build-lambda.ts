@@ -1,0 +1,91 @@
+/**
+ * `npm run build:lambda`: bundles src/lambda/handler.ts with esbuild into
+ * dist/lambda/handler.zip for the Node.js Lambda runtime (handler setting
+ * `index.handler`). The zip keeps the repository's layout, because migrate.ts
+ * finds the SQL migrations at `../../ddl/` from its own module:
+ *
+ *   index.mjs                    export { handler } from './src/lambda/handler.mjs'
+ *   src/lambda/handler.mjs       the bundle (+ .map)
+ *   ddl/NNNN_*.sql               the migrations, applied on a cold start
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import yazl from 'yazl';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = path.join(root, 'dist/lambda');
+const bundleDir = path.join(outDir, 'bundle');
+const bundleFile = 'src/lambda/handler.mjs';
+
+/**
+ * Lambda has no embedded PostgreSQL (DATABASE_URL or the secret is required
+ * there), and its binaries are far over Lambda's size limit: the module that
+ * starts it is replaced by one that says so, should it ever be reached.
+ */
+const withoutEmbeddedPostgres: Plugin = {
+  name: 'without-embedded-postgres',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /start-embedded-postgres\.ts$/ }, (args) => ({
+      path: args.path,
+      namespace: 'without-embedded-postgres',
+    }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'without-embedded-postgres' }, () => ({
+      contents: `export async function startEmbeddedPostgres() {
+  throw new Error('there is no embedded PostgreSQL in the Lambda bundle: set DATABASE_URL or OPAIS_DATABASE_SECRET_ARN');
+}`,
+      loader: 'js',
+    }));
+  },
+};
+
+export async function buildLambda(): Promise<{ zip: string; bundleBytes: number }> {
+  await rm(outDir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/lambda/handler.ts'],
+    outfile: path.join(bundleDir, bundleFile),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    // pg loads pg-native only when asked for it (pg.native), which this code never does.
+    external: ['pg-native'],
+    plugins: [withoutEmbeddedPostgres],
+    // CommonJS dependencies (pg, yauzl) call require(); an ES module bundle has none of its own.
+    banner: {
+      js: "import { createRequire as __opaisCreateRequire } from 'node:module'; const require = __opaisCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+
+  const zip = new yazl.ZipFile();
+  // A fixed timestamp: the same sources give the same zip (and the same CodeSha256).
+  const entry = { mtime: new Date('2020-01-01T00:00:00Z'), mode: 0o100644 };
+  zip.addBuffer(Buffer.from(`export { handler } from './${bundleFile}';\n`), 'index.mjs', entry);
+  zip.addBuffer(await readFile(path.join(bundleDir, bundleFile)), bundleFile, entry);
+  zip.addBuffer(await readFile(path.join(bundleDir, `${bundleFile}.map`)), `${bundleFile}.map`, entry);
+  for (const name of (await readdir(path.join(root, 'ddl'))).filter((name) => name.endsWith('.sql')).sort()) {
+    zip.addBuffer(await readFile(path.join(root, 'ddl', name)), `ddl/${name}`, entry);
+  }
+  zip.end();
+  const zipPath = path.join(outDir, 'handler.zip');
+  await mkdir(outDir, { recursive: true });
+  await new Promise<void>((resolve, reject) => {
+    zip.outputStream.pipe(createWriteStream(zipPath)).on('close', resolve).on('error', reject);
+  });
+  return { zip: zipPath, bundleBytes: (await stat(path.join(bundleDir, bundleFile))).size };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { zip, bundleBytes } = await buildLambda();
+  const zipBytes = (await stat(zip)).size;
+  process.stdout.write(
+    `${path.relative(root, zip)}: ${(zipBytes / 1e6).toFixed(1)} MB (bundle ${(bundleBytes / 1e6).toFixed(1)} MB); handler index.handler\n`,
+  );
+}

@@ -1,0 +1,68 @@
+import type pg from 'pg';
+import { entityStreamId } from '../src/events/stream-names.ts';
+import { entityTables } from './tables/entity-tables.ts';
+
+export interface HistoryEvent {
+  position: number;
+  type: string;
+  asOf: string;
+  streamVersion: number;
+  changedPaths: string[];
+}
+
+export interface TableVersions {
+  table: string;
+  keyColumns: string[];
+  /** Every version, oldest first, its columns in table order; timestamps as ISO text, surrogate key left out. */
+  versions: Record<string, unknown>[];
+}
+
+export interface EntityHistory {
+  id340B: string;
+  ceId: number;
+  streamId: string;
+  events: HistoryEvent[];
+  tables: TableVersions[];
+}
+
+/** An entity's timeline: its events with their changed paths, and every version it has in the seven per-entity tables. */
+export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number): Promise<EntityHistory> {
+  const streamId = entityStreamId(id340B, ceId);
+  const { rows: events } = await pool.query<{
+    position: number;
+    type: string;
+    as_of: Date;
+    stream_version: number;
+    changed_paths: string[] | null;
+  }>(
+    `select global_position as position, event_type as type, as_of, stream_version, data->'changedPaths' as changed_paths
+       from events where stream_id = $1 order by stream_version`,
+    [streamId],
+  );
+  const tables: TableVersions[] = [];
+  for (const spec of entityTables) {
+    const { rows } = await pool.query<{ version: Record<string, unknown> }>(
+      `select row_to_json(t) as version from ${spec.table} t
+        where id340b = $1 and ce_id = $2 order by effective_stp, row_id`,
+      [id340B, String(ceId)],
+    );
+    tables.push({
+      table: spec.table,
+      keyColumns: spec.columns.slice(0, spec.keyLength),
+      versions: rows.map(({ version: { row_id: _rowId, ...version } }) => version),
+    });
+  }
+  return {
+    id340B,
+    ceId,
+    streamId,
+    events: events.map((event) => ({
+      position: event.position,
+      type: event.type,
+      asOf: event.as_of.toISOString(),
+      streamVersion: event.stream_version,
+      changedPaths: event.changed_paths ?? [],
+    })),
+    tables,
+  };
+}

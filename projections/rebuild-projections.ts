@@ -1,0 +1,88 @@
+import type pg from 'pg';
+import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
+import type { Database } from '../src/db/open-database.ts';
+import { type CatchUpOptions, catchUpProjections } from './catch-up-projections.ts';
+import type { ProjectorFailure } from './checkpoints.ts';
+import {
+  createProjectionSchema,
+  dropProjectionSchema,
+  scratchPool,
+  scratchSchemaName,
+} from './projection-schema.ts';
+
+export interface RebuildResult {
+  snapshots: number;
+  failures: ProjectorFailure[];
+  durationMs: number;
+}
+
+/**
+ * Replays every event into a fresh schema (`<schema>_rebuild`), then swaps
+ * its tables in for the live ones in one transaction (SET SCHEMA, a
+ * catalogue change): readers see the old tables until the commit and the
+ * new ones after, never a half-built table. Snapshots ingested during the
+ * replay are caught up before the swap, under the projectors' lock so that
+ * no live runner moves meanwhile.
+ */
+export async function rebuildProjections(
+  database: Database,
+  options: Pick<CatchUpOptions, 'onSnapshot'> = {},
+): Promise<RebuildResult> {
+  const started = performance.now();
+  const target = scratchSchemaName(database.schema, 'rebuild');
+  await createProjectionSchema(database.pool, target);
+  const pool = scratchPool(database.connectionString, target, database.schema);
+  const result: RebuildResult = { snapshots: 0, failures: [], durationMs: 0 };
+  try {
+    for (;;) {
+      const run = await catchUpProjections({ pool }, { ...options, retryFailed: false });
+      result.snapshots += run.snapshots;
+      result.failures.push(...run.failures);
+      if (await swapIn(database.pool, target, database.schema)) break;
+    }
+  } finally {
+    await pool.end();
+    await dropProjectionSchema(database.pool, target);
+  }
+  result.durationMs = Math.round(performance.now() - started);
+  return result;
+}
+
+/** Moves the rebuilt tables into `live` if they are caught up with the last snapshot; false if not yet. */
+async function swapIn(pool: pg.Pool, rebuilt: string, live: string): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    // Readers hold the live tables only for a query's length; give up rather than wait forever behind a stuck one.
+    await client.query("set local lock_timeout = '60s'");
+    await client.query('select pg_advisory_xact_lock($1)', [advisoryLockKey(`project:${live}`)]);
+    const { rows: behind } = await client.query(
+      `select 1 from ${rebuilt}.projector_checkpoints
+        where error is null
+          and position < (select coalesce(max(global_position), 0) from ${live}.events where event_type = 'SnapshotIngested')`,
+    );
+    if (behind.length > 0) {
+      await client.query('rollback');
+      return false;
+    }
+    const { rows: tables } = await client.query<{ name: string }>(
+      'select tablename as name from pg_tables where schemaname = $1 order by tablename',
+      [rebuilt],
+    );
+    const replaced = scratchSchemaName(live, 'replaced');
+    await client.query(`create schema ${replaced}`);
+    for (const { name } of tables)
+      await client.query(`alter table if exists ${live}.${name} set schema ${replaced}`);
+    for (const { name } of tables) await client.query(`alter table ${rebuilt}.${name} set schema ${live}`);
+    // No CASCADE: a view someone built on a table must not vanish silently; the swap fails and says why.
+    for (const { name } of tables) await client.query(`drop table if exists ${replaced}.${name}`);
+    await client.query(`drop schema ${replaced}`);
+    await client.query('commit');
+    return true;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,48 @@
+import { OpaisError } from '../../src/errors.ts';
+import { idText, memberObject, memberObjects, sourceTimestamp, text } from '../source-values.ts';
+import type { EntityTableSpec } from '../table-spec.ts';
+
+export const dimCeContractPharmacy: EntityTableSpec = {
+  table: 'dim_ce_contract_pharmacy',
+  columns: [
+    'id340b',
+    'ce_id',
+    'contract_id',
+    'pharmacy_id',
+    'name',
+    'address_line1',
+    'address_line2',
+    'address_city',
+    'address_state',
+    'address_zip',
+    'phone_number',
+    'begin_stp',
+    'termination_stp',
+  ],
+  keyLength: 3,
+  timestampColumns: new Set(['begin_stp', 'termination_stp']),
+  rows(entity, key) {
+    return memberObjects(entity, 'contractPharmacies').map((contract, index) => {
+      const path = `contractPharmacies[${index}]`;
+      const contractId = idText(contract.contractId, `${path}.contractId`);
+      // The key's third part: a contract without one cannot be told apart from the entity's others.
+      if (contractId === null) throw new OpaisError('PROJECTION_FAILED', `${path}.contractId is missing`);
+      const address = memberObject(contract, 'address', `${path}.address`);
+      return [
+        key.id340b,
+        key.ceId,
+        contractId,
+        idText(contract.pharmacyId, `${path}.pharmacyId`),
+        text(contract.name, `${path}.name`),
+        text(address.addressLine1, `${path}.address.addressLine1`),
+        text(address.addressLine2, `${path}.address.addressLine2`),
+        text(address.city, `${path}.address.city`),
+        text(address.state, `${path}.address.state`),
+        text(address.zip, `${path}.address.zip`),
+        text(contract.phoneNumber, `${path}.phoneNumber`),
+        sourceTimestamp(contract.beginDate, `${path}.beginDate`),
+        sourceTimestamp(contract.terminationDate, `${path}.terminationDate`),
+      ];
+    });
+  },
+};

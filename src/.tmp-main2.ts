@@ -1,0 +1,10 @@
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+const api = import.meta.resolve('tsx/esm/api'); console.log(api);
+const target = new URL('file:///tmp/wt/w.ts').href;
+const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
+const t = performance.now();
+const w = new Worker(code, { eval: true });
+w.on('message', (m) => { console.log('got', m, Math.round(performance.now() - t), 'ms'); w.terminate(); });
+w.on('error', (e) => console.log('err', e));

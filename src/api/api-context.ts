@@ -1,0 +1,16 @@
+import type pg from 'pg';
+import type { ChangeSignal } from './change-signal.ts';
+import type { ResponseCache } from './response-cache.ts';
+
+/** What the route modules share: the read-only pool, the cache of immutable answers and the live-stream wake-ups. */
+export interface ApiContext {
+  pool: pg.Pool;
+  responseCache: ResponseCache;
+  changeSignal: ChangeSignal;
+  /** Live streams allowed open at once. */
+  maxStreams: number;
+  /** Live streams open now, ended when the server closes. */
+  openStreams: Set<Promise<void>>;
+  /** Aborted when the server begins to close. */
+  closing: AbortSignal;
+}

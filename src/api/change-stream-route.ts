@@ -1,0 +1,132 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { OpaisError } from '../errors.ts';
+import type { ApiContext } from './api-context.ts';
+import { assertCursorKnown } from './changes-route.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type FeedFilterQuery, feedFilterOf } from './feed-filter.ts';
+import { type ChangePage, type FeedFilter, readChangePage } from './read-change-page.ts';
+import { cursorSchema, errorResponses, feedFilterProperties } from './schemas.ts';
+
+interface StreamQuery extends FeedFilterQuery {
+  since?: string;
+}
+
+const batchSize = 500;
+const heartbeatMs = 15_000;
+const reconnectMs = 2000;
+
+/**
+ * GET /changes/stream: the change feed live, as Server-Sent Events. Each
+ * event's id is the cursor after it, so a client that reconnects with
+ * Last-Event-ID (EventSource does so by itself) resumes exactly there.
+ * Without one it starts at `since`, or at the beginning like /changes.
+ */
+export function registerChangeStreamRoute(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Querystring: StreamQuery; Headers: { 'last-event-id'?: string } }>(
+    '/changes/stream',
+    {
+      schema: {
+        summary: 'The change feed live as Server-Sent Events (resumes from Last-Event-ID)',
+        description:
+          'Each event: `id` = cursor after the item, `data` = one /changes item as JSON. When the filter skips ' +
+          'events, an event with only an `id` advances the resume point. Comments keep idle connections alive.',
+        tags: ['changes'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { since: cursorSchema, ...feedFilterProperties },
+        },
+        headers: { type: 'object', properties: { 'last-event-id': cursorSchema } },
+        produces: ['text/event-stream'],
+        response: {
+          200: { description: 'an endless text/event-stream', type: 'string' },
+          ...errorResponses(422),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (context.openStreams.size >= context.maxStreams) {
+        throw new OpaisError(
+          'RATE_LIMITED',
+          `${context.maxStreams} live streams are open already; try again later`,
+        );
+      }
+      const lastEventId = request.headers['last-event-id'];
+      const where = lastEventId === undefined ? 'querystring/since' : 'headers/last-event-id';
+      const cursor = lastEventId ?? request.query.since;
+      const after = cursor === undefined ? 0 : decodeCursor(cursor, where);
+      const filter = feedFilterOf(request.query);
+
+      // The first page is read before the answer starts, so that a bad cursor still gets a JSON error.
+      const seen = context.changeSignal.version;
+      const first = await readChangePage(context.pool, after, batchSize, filter);
+      assertCursorKnown(after, first, where);
+
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      response.on('close', stop);
+      context.closing.addEventListener('abort', stop, { once: true });
+      const running = pump({ context, response, filter, after, seen, first, abort: abort.signal })
+        .catch((error: unknown) => {
+          // A client that goes away aborts a pending write: that is the normal end, not an error.
+          if (!abort.signal.aborted) request.log.warn({ err: error }, 'change stream ended by an error');
+        })
+        .finally(() => {
+          context.closing.removeEventListener('abort', stop);
+          context.openStreams.delete(running);
+          response.end();
+        });
+      context.openStreams.add(running);
+    },
+  );
+}
+
+async function pump(options: {
+  context: ApiContext;
+  response: ServerResponse;
+  filter: FeedFilter;
+  after: number;
+  seen: number;
+  first: ChangePage;
+  abort: AbortSignal;
+}): Promise<void> {
+  const { context, response, filter, abort } = options;
+  let after = options.after;
+  let page = options.first;
+  let seen = options.seen;
+  let lastWrite = Date.now();
+  const write = async (chunk: string) => {
+    lastWrite = Date.now();
+    if (!response.write(chunk)) await once(response, 'drain', { signal: abort });
+  };
+
+  await write(`retry: ${reconnectMs}\n\n`);
+  while (!abort.aborted) {
+    for (const item of page.items) {
+      await write(`id: ${encodeCursor(item.position)}\ndata: ${JSON.stringify(item)}\n\n`);
+      after = item.position;
+    }
+    if (page.items.length < batchSize) {
+      // Caught up: events past the last item up to the head were filtered out; move the resume point past them.
+      if (page.head > after) {
+        after = page.head;
+        await write(`id: ${encodeCursor(after)}\n\n`);
+      }
+      await context.changeSignal.wait(seen, abort);
+      if (abort.aborted) break;
+      if (Date.now() - lastWrite >= heartbeatMs) await write(':\n\n');
+    }
+    seen = context.changeSignal.version;
+    page = await readChangePage(context.pool, after, batchSize, filter);
+  }
+}

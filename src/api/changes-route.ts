@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { OpaisError } from '../errors.ts';
+import type { ApiContext } from './api-context.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type FeedFilterQuery, feedFilterOf, pageKey } from './feed-filter.ts';
+import { type ChangePage, readChangePage } from './read-change-page.ts';
+import {
+  changeItemSchema,
+  cursorSchema,
+  defaultPageSize,
+  errorResponses,
+  feedFilterProperties,
+  maxPageSize,
+} from './schemas.ts';
+
+interface ChangesQuery extends FeedFilterQuery {
+  since?: string;
+  limit: number;
+}
+
+/**
+ * GET /changes: the entity change feed, a page at a time. `next` resumes
+ * after the last item; a page shorter than `limit` has seen everything up to
+ * the head, so its `next` skips the events the filter left out (an empty
+ * page means caught up). A full page can never change and is served from
+ * the response cache after its first read.
+ */
+export function registerChangesRoute(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Querystring: ChangesQuery }>(
+    '/changes',
+    {
+      schema: {
+        summary: 'The global change feed in event order',
+        tags: ['changes'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            since: cursorSchema,
+            limit: { type: 'integer', minimum: 1, maximum: maxPageSize, default: defaultPageSize },
+            ...feedFilterProperties,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'next'],
+            properties: {
+              items: { type: 'array', items: changeItemSchema },
+              next: {
+                ...cursorSchema,
+                description: 'pass as `since` to read on; an empty page means caught up',
+              },
+            },
+          },
+          ...errorResponses(422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { since, limit } = request.query;
+      const after = since === undefined ? 0 : decodeCursor(since, 'querystring/since');
+      const filter = feedFilterOf(request.query);
+      const key = pageKey(after, limit, filter);
+      const cached = context.responseCache.get(key);
+      if (cached !== undefined) return sendPage(reply, cached, true);
+
+      const page = await readChangePage(context.pool, after, limit, filter);
+      assertCursorKnown(after, page, 'querystring/since');
+      const full = page.items.length === limit;
+      const next = full ? (page.items.at(-1)?.position ?? after) : Math.max(after, page.head);
+      const body = JSON.stringify({ items: page.items, next: encodeCursor(next) });
+      if (full) context.responseCache.set(key, body);
+      return sendPage(reply, body, full);
+    },
+  );
+}
+
+/** A cursor past the head was not handed out by this change log (another database, or one restored from an older backup). */
+export function assertCursorKnown(after: number, page: ChangePage, where: string): void {
+  if (after > page.head) {
+    throw new OpaisError(
+      'CURSOR_UNKNOWN',
+      `${where}: the cursor is at position ${after} but the change log ends at ${page.head}`,
+      { place: where, position: after, head: page.head },
+    );
+  }
+}
+
+function sendPage(reply: FastifyReply, body: string, immutable: boolean) {
+  return reply
+    .header('cache-control', immutable ? 'private, max-age=86400, immutable' : 'no-cache')
+    .type('application/json; charset=utf-8')
+    .send(body);
+}

@@ -1,0 +1,110 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { OpaisError } from '../errors.ts';
+import { eventsChannel } from '../store/postgres/begin-ingest.ts';
+import type { ApiContext } from './api-context.ts';
+import { createApiPool } from './api-pool.ts';
+import { installBearerAuth } from './bearer-auth.ts';
+import { createChangeSignal } from './change-signal.ts';
+import { registerChangeStreamRoute } from './change-stream-route.ts';
+import { registerChangesRoute } from './changes-route.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { registerEntityRoutes } from './entity-routes.ts';
+import { registerEntitySearchRoute } from './entity-search-route.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { registerHealthRoute } from './health-route.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerOpenApi } from './openapi.ts';
+import { createResponseCache } from './response-cache.ts';
+import { registerSnapshotsRoute } from './snapshots-route.ts';
+
+export interface ApiServerOptions {
+  connectionString: string;
+  /** The schema of the event store and projections. */
+  schema: string;
+  /** When set, data routes require `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Requests per minute per client address (default 6000); 0 turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** Live streams open at once (default 100). */
+  maxStreams?: number;
+  /** Characters of immutable answers (full feed pages, entity histories) kept in memory (default 64 Mi). */
+  responseCacheSize?: number;
+  /** Database connections (default 8). */
+  poolSize?: number;
+  /** Poll interval of the live streams while LISTEN is not connected. */
+  pollIntervalMs?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The change-feed API: a Fastify server over the event store and the
+ * projected tables, read-only (its connections are read-only sessions).
+ * The caller listens; closing the server ends the live streams and the
+ * database connections.
+ */
+export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Requests are counted and timed by /metrics; a log line per request would cost more than serving a cached page.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Unknown query parameters are refused (a typo like `limt` must not be ignored).
+    ajv: { customOptions: { removeAdditional: false } },
+    forceCloseConnections: 'idle',
+  });
+  const pool = createApiPool({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    max: options.poolSize,
+  });
+  const closing = new AbortController();
+  const context: ApiContext = {
+    pool,
+    responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
+    changeSignal: createChangeSignal({
+      connectionString: options.connectionString,
+      channel: eventsChannel,
+      pollIntervalMs: options.pollIntervalMs,
+    }),
+    maxStreams: options.maxStreams ?? 100,
+    openStreams: new Set(),
+    closing: closing.signal,
+  };
+  app.addHook('preClose', async () => {
+    closing.abort();
+    await Promise.all(context.openStreams);
+  });
+  app.addHook('onClose', async () => {
+    await context.changeSignal.close();
+    await pool.end();
+  });
+
+  try {
+    installErrorHandler(app);
+    const perMinute = options.rateLimitPerMinute ?? 6000;
+    if (perMinute > 0) {
+      await app.register(rateLimit, {
+        max: perMinute,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_request, limit) =>
+          new OpaisError('RATE_LIMITED', `more than ${limit.max} requests a minute; retry in ${limit.after}`),
+      });
+    }
+    if (options.token) installBearerAuth(app, options.token);
+    await registerOpenApi(app, { tokenRequired: Boolean(options.token) });
+
+    registerChangesRoute(app, context);
+    registerChangeStreamRoute(app, context);
+    registerEntitySearchRoute(app, context);
+    registerEntityRoutes(app, context);
+    registerSnapshotsRoute(app, context);
+    registerHealthRoute(app, context);
+    registerMetrics(app, context);
+    registerDashboardRoutes(app);
+    await app.ready();
+    return app;
+  } catch (error) {
+    await app.close().catch(() => {});
+    throw error;
+  }
+}

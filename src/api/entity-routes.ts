@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { OpaisError } from '../errors.ts';
+import { entityStreamId } from '../events/stream-names.ts';
+import type { ApiContext } from './api-context.ts';
+import { parseAsOfParam } from './as-of-param.ts';
+import { readEntityHistory, readEntityVersion, readStreamVersion } from './read-entity-versions.ts';
+import { asOfSchema, ceIdSchema, entityVersionProperties, errorResponses, id340BSchema } from './schemas.ts';
+
+interface EntityParams {
+  id340B: string;
+  ceId: number;
+}
+
+const paramsSchema = {
+  type: 'object',
+  required: ['id340B', 'ceId'],
+  additionalProperties: false,
+  properties: { id340B: id340BSchema, ceId: ceIdSchema },
+} as const;
+
+const versionSchema = {
+  type: 'object',
+  required: Object.keys(entityVersionProperties),
+  properties: {
+    ...entityVersionProperties,
+    changedPaths: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/**
+ * GET /entities/:id340B/:ceId (current state, or as of an instant) and
+ * GET /entities/:id340B/:ceId/history (every version), both read from the
+ * entity's event stream. A removed entity is not an error: the answer is
+ * 200 with `removed: true` and `entity: null`, so a client can tell "gone
+ * since" from "never seen" (404).
+ */
+export function registerEntityRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Params: EntityParams; Querystring: { asOf?: string } }>(
+    '/entities/:id340B/:ceId',
+    {
+      schema: {
+        summary: "An entity's canonical state now, or as of a date or instant",
+        tags: ['entities'],
+        params: paramsSchema,
+        querystring: { type: 'object', additionalProperties: false, properties: { asOf: asOfSchema } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['id340B', 'ceId', 'removed', 'requestedAsOf', ...versionSchema.required],
+            properties: {
+              id340B: { type: 'string' },
+              ceId: { type: 'integer' },
+              removed: {
+                type: 'boolean',
+                description: 'true when the latest version (as of then) is a removal',
+              },
+              requestedAsOf: {
+                type: ['string', 'null'],
+                description: 'the instant asked for (a date: its last µs, UTC)',
+              },
+              ...versionSchema.properties,
+            },
+          },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => {
+      const { id340B, ceId } = request.params;
+      const asOf =
+        request.query.asOf === undefined ? undefined : parseAsOfParam(request.query.asOf, 'querystring/asOf');
+      const version = await readEntityVersion(context.pool, entityStreamId(id340B, ceId), asOf);
+      if (!version) {
+        throw new OpaisError(
+          'NOT_FOUND',
+          asOf === undefined
+            ? `entity ${id340B} / ${ceId} has never been seen`
+            : `entity ${id340B} / ${ceId} was not seen as of ${asOf}`,
+          { id340B, ceId },
+        );
+      }
+      return {
+        id340B,
+        ceId,
+        removed: version.type === 'CoveredEntityRemoved',
+        requestedAsOf: asOf ?? null,
+        ...version,
+      };
+    },
+  );
+
+  app.get<{ Params: EntityParams }>(
+    '/entities/:id340B/:ceId/history',
+    {
+      schema: {
+        summary: 'Every version of an entity with its event, as-of and changed paths',
+        tags: ['entities'],
+        params: paramsSchema,
+        response: {
+          200: {
+            type: 'object',
+            required: ['id340B', 'ceId', 'items'],
+            properties: {
+              id340B: { type: 'string' },
+              ceId: { type: 'integer' },
+              items: { type: 'array', items: versionSchema },
+            },
+          },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id340B, ceId } = request.params;
+      const streamId = entityStreamId(id340B, ceId);
+      const version = await readStreamVersion(context.pool, streamId);
+      if (version === undefined) {
+        throw new OpaisError('NOT_FOUND', `entity ${id340B} / ${ceId} has never been seen`, { id340B, ceId });
+      }
+      // Probing the version and serving a cached history measured about twice the throughput of reading it.
+      let body = context.responseCache.get(historyKey(streamId, version));
+      if (body === undefined) {
+        const items = await readEntityHistory(context.pool, streamId);
+        body = JSON.stringify({ id340B, ceId, items });
+        // Keyed by what was read: an ingest may have committed a later version since the probe.
+        context.responseCache.set(historyKey(streamId, items.at(-1)?.streamVersion ?? version), body);
+      }
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
+  );
+}
+
+const historyKey = (streamId: string, version: number) => `history|${streamId}|${version}`;

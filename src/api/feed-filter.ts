@@ -1,0 +1,29 @@
+import type { FeedFilter } from './read-change-page.ts';
+import { type EntityEventType, eventTypeAliases } from './schemas.ts';
+
+export interface FeedFilterQuery {
+  type?: string[];
+  id340B?: string;
+  state?: string;
+}
+
+const allTypes: readonly EntityEventType[] = [
+  'CoveredEntityRegistered',
+  'CoveredEntityChanged',
+  'CoveredEntityRemoved',
+];
+
+/** The filter a query asks for, in one normal form (types deduplicated, in a fixed order). */
+export function feedFilterOf(query: FeedFilterQuery): FeedFilter {
+  const wanted = new Set((query.type ?? []).map((name) => eventTypeAliases[name]));
+  return {
+    types: wanted.size === 0 ? allTypes : allTypes.filter((type) => wanted.has(type)),
+    ...(query.id340B === undefined ? {} : { id340B: query.id340B }),
+    ...(query.state === undefined ? {} : { state: query.state }),
+  };
+}
+
+/** A key naming a filtered page uniquely, for the response cache. */
+export function pageKey(after: number, limit: number, filter: FeedFilter): string {
+  return `${after}|${limit}|${filter.types.join(',')}|${filter.id340B ?? ''}|${filter.state ?? ''}`;
+}

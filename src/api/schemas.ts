@@ -1,0 +1,113 @@
+import { entityEventTypes } from '../events/event-types.ts';
+import { asOfPattern } from './as-of-param.ts';
+
+/**
+ * JSON schemas shared by the routes: Fastify validates every input against
+ * them (unknown parameters are refused, not dropped), serialises answers
+ * with them and publishes them in the OpenAPI document.
+ */
+export type EntityEventType = (typeof entityEventTypes)[number];
+
+/** `type=` takes the event type names or their short forms. */
+export const eventTypeAliases: Readonly<Record<string, EntityEventType>> = {
+  CoveredEntityRegistered: 'CoveredEntityRegistered',
+  CoveredEntityChanged: 'CoveredEntityChanged',
+  CoveredEntityRemoved: 'CoveredEntityRemoved',
+  registered: 'CoveredEntityRegistered',
+  changed: 'CoveredEntityChanged',
+  removed: 'CoveredEntityRemoved',
+};
+
+export const maxPageSize = 1000;
+export const defaultPageSize = 100;
+
+export const id340BSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+  description: '340B id, e.g. DSH050001',
+} as const;
+
+export const ceIdSchema = {
+  type: 'integer',
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'OPAIS internal id (ceId)',
+} as const;
+
+export const cursorSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'opaque cursor: the `next` of an earlier page (or an SSE event id)',
+} as const;
+
+export const asOfSchema = {
+  type: 'string',
+  pattern: asOfPattern,
+  description: 'YYYY-MM-DD (end of that day, UTC) or an ISO 8601 instant (UTC when it has no zone)',
+} as const;
+
+/** Filters shared by the feed page and the live stream. */
+export const feedFilterProperties = {
+  type: {
+    type: 'array',
+    items: { type: 'string', enum: Object.keys(eventTypeAliases) },
+    description:
+      'event types to include (repeat the parameter for several); short forms registered/changed/removed',
+  },
+  id340B: id340BSchema,
+  state: {
+    type: 'string',
+    pattern: '^[A-Z]{2}$',
+    description: "two-letter state of the entity's street address (for a removal: as it was before)",
+  },
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  required: ['code', 'title', 'status', 'message'],
+  properties: {
+    code: { type: 'string', description: 'stable code from the error catalogue' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    message: { type: 'string' },
+    details: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+/** The error answers a route can give, for the OpenAPI document. */
+export function errorResponses(...statuses: number[]): Record<number, typeof errorSchema> {
+  return Object.fromEntries([400, 401, 429, 500, 503, ...statuses].map((status) => [status, errorSchema]));
+}
+
+export const changeItemSchema = {
+  type: 'object',
+  required: ['position', 'eventId', 'type', 'id340B', 'ceId', 'asOf', 'changedPaths'],
+  properties: {
+    position: { type: 'integer', description: 'global position of the event (commit order)' },
+    eventId: { type: 'string', format: 'uuid' },
+    type: { type: 'string', enum: [...entityEventTypes] },
+    id340B: { type: 'string' },
+    ceId: { type: 'integer' },
+    asOf: { type: 'string', format: 'date-time', description: "as-of instant of the event's snapshot" },
+    changedPaths: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'for CoveredEntityChanged the members that differ; empty for Registered and Removed',
+    },
+  },
+} as const;
+
+export const entityVersionProperties = {
+  position: { type: 'integer' },
+  eventId: { type: 'string', format: 'uuid' },
+  type: { type: 'string', enum: [...entityEventTypes] },
+  streamVersion: { type: 'integer' },
+  asOf: { type: 'string', format: 'date-time' },
+  recordedAt: { type: 'string', format: 'date-time' },
+  contentHash: { type: ['string', 'null'], description: 'null for a removal' },
+  entity: {
+    type: ['object', 'null'],
+    additionalProperties: true,
+    description: 'the canonical entity (SPEC §2); null for a removal',
+  },
+} as const;

@@ -1,0 +1,106 @@
+import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
+import { type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
+import type { SplitElement } from './split-covered-entities.ts';
+
+/**
+ * Consecutive elements of `coveredEntities` packed into one buffer, so that
+ * a batch moves to a worker thread as one transfer (no copy, no per-element
+ * message).
+ */
+export interface ElementBatch {
+  /** Index of the first element; the others follow in order. */
+  firstIndex: number;
+  /** The elements' bytes, back to back. */
+  bytes: Uint8Array;
+  /** End of each element in `bytes` (its start is the previous end). */
+  ends: Uint32Array;
+  /** Document offset of each element. */
+  offsets: Float64Array;
+}
+
+/** Where an element is broken, to become a snapshotMalformed error with the file name. */
+export interface ElementFault {
+  index: number;
+  offset: number;
+  reason: string;
+}
+
+export type BatchResult = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+
+/** A worker's answer to a batch, with the batch's buffer handed back for the next one. */
+export interface BatchReply {
+  result: BatchResult;
+  buffer: ArrayBuffer;
+}
+
+/** Packs elements into `buffer` when they fit, else into a new buffer of their size. */
+export function packBatch(elements: readonly SplitElement[], buffer: ArrayBuffer | undefined): ElementBatch {
+  let total = 0;
+  for (const element of elements) total += element.bytes.length;
+  // Its own ArrayBuffer (never a slice of Node's shared pool), since it is transferred.
+  const bytes =
+    buffer && buffer.byteLength >= total ? new Uint8Array(buffer, 0, total) : new Uint8Array(total);
+  const ends = new Uint32Array(elements.length);
+  const offsets = new Float64Array(elements.length);
+  let end = 0;
+  for (let k = 0; k < elements.length; k++) {
+    const element = elements[k] as SplitElement;
+    bytes.set(element.bytes, end);
+    end += element.bytes.length;
+    ends[k] = end;
+    offsets[k] = element.offset;
+  }
+  return { firstIndex: elements[0]?.index ?? 0, bytes, ends, offsets };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The elements of a batch that came from another thread. */
+export function processBatch(batch: ElementBatch): BatchResult {
+  const elements: SplitElement[] = [];
+  let start = 0;
+  for (let k = 0; k < batch.ends.length; k++) {
+    const end = batch.ends[k] as number;
+    elements.push({
+      index: batch.firstIndex + k,
+      offset: batch.offsets[k] as number,
+      bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
+    });
+    start = end;
+  }
+  return processElements(elements);
+}
+
+/** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
+export function processElements(split: readonly SplitElement[]): BatchResult {
+  const elements: SnapshotElement[] = [];
+  for (const { index, offset, bytes } of split) {
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      return {
+        ok: false,
+        fault: { index, offset: offset + (invalidUtf8Offset(bytes) ?? 0), reason: 'invalid UTF-8' },
+      };
+    }
+    try {
+      elements.push(toSnapshotElement(text, index, offset));
+    } catch (error) {
+      // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.
+      if (error instanceof RangeError)
+        return { ok: false, fault: { index, offset, reason: `cannot be read: ${error.message}` } };
+      if (!(error instanceof SyntaxError)) throw error;
+      const position = jsonErrorPosition(text, error);
+      return {
+        ok: false,
+        fault: {
+          index,
+          offset: offset + (position === undefined ? 0 : utf8Length(text, position)),
+          reason: `not valid JSON: ${error.message}`,
+        },
+      };
+    }
+  }
+  return { ok: true, elements };
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type BatchReply, type BatchResult, packBatch } from './element-batch.ts';
+import type { SplitElement } from './split-covered-entities.ts';
+
+const workerUrl = new URL('./element-worker.ts', import.meta.url);
+
+/**
+ * Whether worker threads can run element-worker.ts here. They can where the
+ * sources run through tsx (CLI, tests, bench); a bundle (the Lambda's) has no
+ * such file, and the reader then does the work on its own thread.
+ */
+export function elementWorkersAvailable(): boolean {
+  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+}
+
+/**
+ * The worker loads its TypeScript through tsx's CommonJS hook. Node 20
+ * does not apply loader hooks given with --import to a worker's entry, and
+ * tsx's ES-module hooks run in a loader thread of their own, one more
+ * V8 heap per worker (≈ 30 MB each, measured); the CommonJS hook runs in the
+ * worker itself.
+ */
+function workerBootstrap(): string {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(workerUrl))});`;
+}
+
+interface Pending {
+  resolve: (result: BatchResult) => void;
+  reject: (error: Error) => void;
+  bytes: number;
+}
+
+interface Member {
+  worker: Worker;
+  /** Batches sent and not yet answered; a worker answers in order. */
+  pending: Pending[];
+  pendingBytes: number;
+  failure: Error | undefined;
+}
+
+/** Size of the batch buffers that are passed back and forth (a batch is ≈ 512 KiB plus one element). */
+const batchBufferBytes = 1024 * 1024;
+
+/**
+ * A few worker threads that process element batches. Each batch goes to the
+ * worker with the fewest bytes outstanding (one entity can be megabytes);
+ * the caller keeps the batches' order. A batch's buffer comes back with its
+ * answer and carries the next batch: buffers allocated per batch outside the
+ * JavaScript heap are freed only by a collection, and piled up by tens of MB
+ * in each thread before one came.
+ */
+export class ElementWorkers {
+  private readonly members: Member[];
+  private readonly spareBuffers: ArrayBuffer[] = [];
+
+  constructor(count: number) {
+    this.members = Array.from({ length: count }, () => this.startMember());
+  }
+
+  /** Whether some worker has fewer than `batches` batches outstanding. */
+  hasRoom(batches: number): boolean {
+    return this.members.some((member) => member.pending.length < batches || member.failure !== undefined);
+  }
+
+  process(elements: readonly SplitElement[]): Promise<BatchResult> {
+    const member = this.members.reduce((best, candidate) =>
+      candidate.pendingBytes < best.pendingBytes ? candidate : best,
+    );
+    if (member.failure) return Promise.reject(member.failure);
+    const batch = packBatch(elements, this.spareBuffers.pop() ?? new ArrayBuffer(batchBufferBytes));
+    return new Promise<BatchResult>((resolve, reject) => {
+      const bytes = batch.bytes.byteLength;
+      member.pending.push({ resolve, reject, bytes });
+      member.pendingBytes += bytes;
+      member.worker.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Stops the workers; batches still outstanding are rejected. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.members.map(async (member) => {
+        this.fail(member, new Error('the element workers were closed'));
+        await member.worker.terminate();
+      }),
+    );
+  }
+
+  private startMember(): Member {
+    const member: Member = {
+      worker: new Worker(workerBootstrap(), { eval: true }),
+      pending: [],
+      pendingBytes: 0,
+      failure: undefined,
+    };
+    member.worker.on('message', (reply: BatchReply) => {
+      if (reply.buffer.byteLength === batchBufferBytes) this.spareBuffers.push(reply.buffer);
+      const done = member.pending.shift();
+      if (!done) return;
+      member.pendingBytes -= done.bytes;
+      done.resolve(reply.result);
+    });
+    member.worker.on('error', (error) => this.fail(member, error));
+    member.worker.on('exit', (code) =>
+      this.fail(member, new Error(`an element worker exited with code ${code}`)),
+    );
+    return member;
+  }
+
+  private fail(member: Member, error: Error): void {
+    member.failure ??= error;
+    for (const pending of member.pending.splice(0)) pending.reject(member.failure);
+    member.pendingBytes = 0;
+  }
+}

@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { OpaisError } from '../errors.ts';
+import { canonicalEntityJson } from './canonicalise.ts';
+import { contentHash, initContentHash } from './content-hash.ts';
+import { readSnapshotElements } from './read-snapshot-elements.ts';
+import type { SnapshotElement } from './snapshot-element.ts';
+
+const file = 'snapshot.json';
+
+/** The document as a stream of chunks of `chunkBytes`. */
+function streamOf(document: string | Buffer, chunkBytes = 7): Readable {
+  const bytes = typeof document === 'string' ? Buffer.from(document) : document;
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
+  return Readable.from(chunks);
+}
+
+async function read(document: string | Buffer): Promise<SnapshotElement[]> {
+  const elements: SnapshotElement[] = [];
+  for await (const element of readSnapshotElements(streamOf(document), file, { workers: 0 }))
+    elements.push(element);
+  return elements;
+}
+
+async function refusal(document: string | Buffer): Promise<OpaisError> {
+  const error = await read(document).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(OpaisError);
+  expect((error as OpaisError).code).toBe('SNAPSHOT_MALFORMED');
+  return error as OpaisError;
+}
+
+describe('readSnapshotElements (on this thread)', () => {
+  it('yields each element parsed, checked, canonicalised and hashed, in file order', async () => {
+    await initContentHash();
+    const first = {
+      id340B: 'A1',
+      ceId: 1,
+      name: 'One',
+      npiNumbers: [{ npiNumber: '2' }, { npiNumber: '1' }],
+    };
+    const document = `\uFEFF{"coveredEntities": [${JSON.stringify(first)}, {"ceId": 2}, 7]}`;
+    const elements = await read(document);
+    const canonicalJson = canonicalEntityJson(first);
+    expect(elements).toEqual([
+      {
+        kind: 'entity',
+        index: 0,
+        offset: 24,
+        id340B: 'A1',
+        ceId: 1,
+        contentHash: contentHash(canonicalJson),
+        canonicalJson,
+      },
+      {
+        kind: 'problem',
+        index: 1,
+        offset: Buffer.from(document).indexOf('{"ceId": 2}'),
+        problem: expect.objectContaining({
+          code: 'MISSING_KEY',
+          index: 1,
+          message: 'id340B is missing',
+          ceId: 2,
+        }),
+      },
+      expect.objectContaining({
+        kind: 'problem',
+        index: 2,
+        problem: expect.objectContaining({ code: 'NOT_AN_OBJECT' }),
+      }),
+    ]);
+  });
+
+  it('gives equal entities equal hashes however they are written', async () => {
+    const [a, b] = await read(
+      `{"coveredEntities":[{"ceId":1,"id340B":"A","npiNumbers":[{"npiNumber":"1"},{"npiNumber":"2"}],"x":null},
+        {"npiNumbers":[{"npiNumber":"2"},{"npiNumber":"1"},{"npiNumber":"2"}],"id340B":"A","ceId":1,"y":""}]}`,
+    );
+    expect(a?.kind === 'entity' && b?.kind === 'entity' && a.contentHash === b.contentHash).toBe(true);
+  });
+
+  it('refuses an element that is not valid JSON, naming the entity and the byte offset', async () => {
+    const document = '{"coveredEntities":[{"ceId":1,"id340B":"A"},\n {"ceId":2,"id340B":"B","zip":01234}]}';
+    const error = await refusal(document);
+    expect(error.message).toBe(
+      `${file} at entity #1, byte offset ${document.indexOf('1234')}: not valid JSON: Unexpected number in JSON at position 30`,
+    );
+    const unexpected = '{"coveredEntities":[{"ceId":1,"id340B": tru}]}';
+    expect((await refusal(unexpected)).details).toMatchObject({ index: 0, offset: unexpected.indexOf('}') });
+  });
+
+  it('refuses a raw control character in a string', async () => {
+    const error = await refusal('{"coveredEntities":[{"ceId":1,"id340B":"A\tB"}]}');
+    expect(error.message).toContain('at entity #0, byte offset 41: not valid JSON: Bad control character');
+  });
+
+  it('refuses invalid UTF-8 inside an element at the bad byte', async () => {
+    const head = Buffer.from(
+      '{"coveredEntities":[{"ceId":1,"id340B":"A"},{"ceId":2,"id340B":"B","name":"caf',
+    );
+    const document = Buffer.concat([head, Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
+    expect((await refusal(document)).message).toBe(
+      `${file} at entity #1, byte offset ${head.length}: invalid UTF-8`,
+    );
+    const surrogate = Buffer.concat([head, Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}]}')]);
+    expect((await refusal(surrogate)).details).toMatchObject({ index: 1, offset: head.length });
+  });
+
+  it('reports the first fault in file order', async () => {
+    const truncatedAfterBadElement = '{"coveredEntities":[{"ceId":1,"id340B":x},{"ceId":2,"id340B":"B"}';
+    expect((await refusal(truncatedAfterBadElement)).details).toMatchObject({ index: 0 });
+  });
+
+  it('reads on demand, and stops reading when the consumer stops', async () => {
+    const element = JSON.stringify({ ceId: 1, id340B: 'A', name: 'x'.repeat(1000) });
+    const count = 20_000;
+    let pulled = 0;
+    const json = Readable.from(
+      (function* () {
+        yield Buffer.from('{"coveredEntities":[');
+        for (let i = 0; i < count; i++) {
+          const chunk = Buffer.from(i === 0 ? element : `,${element}`);
+          pulled += chunk.length;
+          yield chunk;
+        }
+        yield Buffer.from(']}');
+      })(),
+    );
+    let seen = 0;
+    for await (const _ of readSnapshotElements(json, file, { workers: 0 })) {
+      if (++seen === 10) break;
+    }
+    expect(pulled).toBeLessThan(2_000_000);
+    expect(pulled).toBeLessThan(count * element.length);
+    expect(json.destroyed).toBe(true);
+  });
+});

@@ -30,7 +30,10 @@ create table entity_registry (
   content_hash text not null,
   stream_version integer not null,
   is_current boolean not null,
-  as_of timestamptz not null
+  as_of timestamptz not null,
+  -- Hash of the entity's bytes as they last stood in a snapshot: a cache that
+  -- lets an unchanged element skip parsing. Not part of the log's fold.
+  raw_hash text
 );
 create index entity_registry_current_idx on entity_registry (stream_id) where is_current;
 

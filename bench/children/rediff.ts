@@ -28,12 +28,15 @@ if (!isReaderName(values.reader) || !values.file) {
 
 await initContentHash();
 const read = await loadElementReader(values.reader);
-// The registry as an ingest holds it: stream id → content hash, loaded before the clock starts.
+// The registry as an ingest holds it: stream id → content hash, and raw hash → stream id, loaded before the clock starts.
 const registry = new Map<string, string>();
+const known = new Map<string, string>();
 if (values.registry) {
   for (const line of (await readFile(values.registry, 'utf8')).split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab > 0) registry.set(line.slice(0, tab), line.slice(tab + 1));
+    const [streamId, contentHash, rawHash] = line.split('\t');
+    if (!streamId || !contentHash) continue;
+    registry.set(streamId, contentHash);
+    if (rawHash) known.set(rawHash, streamId);
   }
 }
 const saved = values['save-registry'] ? createWriteStream(values['save-registry']) : undefined;
@@ -41,10 +44,16 @@ const saved = values['save-registry'] ? createWriteStream(values['save-registry'
 const counts = { entities: 0, registered: 0, changed: 0, unchanged: 0, removed: 0, skipped: 0 };
 const seen = new Set<string>();
 const started = performance.now();
-for await (const element of read(values.file)) {
+for await (const element of read(values.file, known)) {
   counts.entities += 1;
   if (element.kind === 'problem') {
     counts.skipped += 1;
+    continue;
+  }
+  if (element.kind === 'known') {
+    // Byte-identical to the registry's element of this stream: unchanged without parsing.
+    seen.add(element.streamId);
+    counts.unchanged += 1;
     continue;
   }
   const streamId = entityStreamId(element.id340B, element.ceId);
@@ -53,7 +62,7 @@ for await (const element of read(values.file)) {
   if (previous === undefined) counts.registered += 1;
   else if (previous === element.contentHash) counts.unchanged += 1;
   else counts.changed += 1;
-  saved?.write(`${streamId}\t${element.contentHash}\n`);
+  saved?.write(`${streamId}\t${element.contentHash}\t${element.rawHash ?? ''}\n`);
 }
 for (const streamId of registry.keys()) if (!seen.has(streamId)) counts.removed += 1;
 const wallMs = performance.now() - started;

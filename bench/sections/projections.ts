@@ -69,21 +69,21 @@ export const projectionsSection: BenchSection = {
         median(results.map((result) => result.wallMs / 1000));
       const rate = (results: readonly ChildResult[]) =>
         median(results.map((result) => (result.rowsWritten as number) / (result.wallMs / 1000)));
+      const dayZeroRows = first[0]?.rowsWritten as number;
       const failed = [...first, ...delta, ...rebuild].some((result) => (result.failures as number) > 0);
       const note = failed ? 'a projector stopped: the figure is suspect' : undefined;
       const rows: BenchRow[] = [
         {
-          metric: `projection day-0, ${first[0]?.rowsWritten} rows`,
+          metric: `projection day-0, ${dayZeroRows} rows`,
           unit: 's',
           ours: seconds(first),
+          // The row-by-row baseline runs on a sample; its rate is scaled to day-0's rows.
+          baseline: {
+            name: `row-by-row INSERT (${Math.round(rate(rowByRow))} rows/s on ${sampleEvents} entities)`,
+            value: dayZeroRows / rate(rowByRow),
+          },
           target: { max: 15, text: '≤ 15 s' },
           note,
-        },
-        {
-          metric: 'projection day-0, write rate',
-          unit: 'rows/s',
-          ours: rate(first),
-          baseline: { name: `row-by-row INSERT, ${sampleEvents} entities`, value: rate(rowByRow) },
         },
         {
           metric: 'projection day-0, peak RSS',

@@ -154,3 +154,36 @@ describe('ingestSnapshot', () => {
     expect(events.map((event) => event.type)).toEqual(['CoveredEntityRegistered', 'SnapshotIngested']);
   });
 });
+
+describe('the raw-bytes fast path', () => {
+  it('gives the same outcome as parsing: formatting and member order never count, edits always do', async () => {
+    const database2 = await createTestDatabase('fast');
+    const store2 = createPostgresEventStore(database2.pool);
+    try {
+      const run = (file: string, n: number) => ingestSnapshot({ store: store2, source: fileSource(file), asOf: day(n) });
+      const entities = coveredEntities(30);
+      await run(writeSnapshot(dir, 'fast-1.json', entities), 1);
+      // Byte-identical elements (skipped unparsed), one edited, one with its members reordered.
+      const next = entities.map((entity) => structuredClone(entity));
+      (next[3] as Record<string, unknown>).name = 'EDITED';
+      next[4] = Object.fromEntries(Object.entries(next[4] as object).reverse());
+      expect(await run(writeSnapshot(dir, 'fast-2.json', next), 2)).toMatchObject({ changed: 1, unchanged: 29 });
+      // The same content pretty-printed: no byte matches, every element parsed, nothing changed.
+      next.push(coveredEntity('NEW1', 31));
+      expect(await run(writeSnapshot(dir, 'fast-3.json', next, { pretty: true }), 3)).toMatchObject({
+        registered: 1,
+        changed: 0,
+        unchanged: 30,
+      });
+      // Back to minified with one more edit: the registry's raw hashes now name the pretty bytes.
+      (next[5] as Record<string, unknown>).subName = 'NEW SUB';
+      expect(await run(writeSnapshot(dir, 'fast-4.json', next), 4)).toMatchObject({ changed: 1, unchanged: 30 });
+      expect(await run(writeSnapshot(dir, 'fast-5.json', next.slice(0, 30)), 5)).toMatchObject({
+        removed: 1,
+        unchanged: 30,
+      });
+    } finally {
+      await database2.close();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { entityStreamId } from '../events/stream-names.ts';
 import { readSnapshotElements } from '../snapshot/read-snapshot-elements.ts';
 import type { SnapshotElement } from '../snapshot/snapshot-element.ts';
 import type { SnapshotSource } from '../source/snapshot-source.ts';
-import type { EventStore, IngestSession, NewEntityEvent, Registry } from '../store/event-store.ts';
+import type { EventStore, IngestSession, NewEntityEvent, Registry, RegistryEntry } from '../store/event-store.ts';
 
 export interface IngestOptions {
   store: EventStore;
@@ -98,7 +98,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
           options.onProgress?.(progress);
         })
       : opened.json;
-    const diff = await diffElements(session, registry, readSnapshotElements(json, options.source.name), progress);
+    const diff = await diffElements(session, registry, readSnapshotElements(json, options.source.name, { knownElements: knownElements(registry) }), progress);
 
     const sha256 = await opened.sha256();
     const sourceInfo = opened.info;
@@ -129,6 +129,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     }
 
     await session.discard(diff.conflicting);
+    await session.recordRawHashes(diff.rawHashes);
     const removals = [...removedStreams(registry, new Set(diff.seen.keys()))];
     guardMassRemoval(options, registry, removals.length);
     await session.append(
@@ -189,10 +190,17 @@ async function diffElements(
   let pending: PendingEntity[] = [];
   let pendingBytes = 0;
 
+  const rawHashes = new Map<string, string>();
+  // One batch's events are written while the next batch is read: PostgreSQL
+  // turns JSON into jsonb on its own core meanwhile.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    await session.append(await toEvents(session, registry, pending));
+    const batch = pending;
     pending = [];
     pendingBytes = 0;
+    await writing;
+    writing = toEvents(session, registry, batch).then((events) => session.append(events));
+    writing.catch(() => {}); // awaited at the next flush; meanwhile a failure is not "unhandled"
   };
 
   for await (const element of elements) {
@@ -203,35 +211,40 @@ async function diffElements(
       problems.push(element.problem);
       continue;
     }
-    const streamId = entityStreamId(element.id340B, element.ceId);
-    const first = seen.get(streamId);
+    const key = keyOf(element, registry);
+    const first = seen.get(key.streamId);
     if (first) {
       first.elements += 1;
-      if (first.contentHash === element.contentHash) {
+      if (first.contentHash === key.contentHash) {
         first.identicalRepeats += 1;
         counts.duplicates += 1;
       } else if (!first.conflict) {
         first.conflict = true;
+        rawHashes.delete(key.streamId);
         problems.push({
           code: 'CONFLICTING_DUPLICATE',
           index: element.index,
           offset: element.offset,
-          id340B: element.id340B,
-          ceId: element.ceId,
-          message: `key ${element.id340B}/${element.ceId} is listed again with different content; the key is left as it was`,
+          id340B: key.id340B,
+          ceId: key.ceId,
+          message: `key ${key.id340B}/${key.ceId} is listed again with different content; the key is left as it was`,
         });
       }
       continue;
     }
-    const outcome = classifyElement(registry.get(streamId), element.contentHash);
-    seen.set(streamId, { contentHash: element.contentHash, outcome, elements: 1, identicalRepeats: 0, conflict: false });
+    const previous = registry.get(key.streamId);
+    const outcome = element.kind === 'known' ? 'unchanged' : classifyElement(previous, key.contentHash);
+    seen.set(key.streamId, { contentHash: key.contentHash, outcome, elements: 1, identicalRepeats: 0, conflict: false });
     counts[outcome] += 1;
+    if (element.kind === 'known') continue;
+    if (element.rawHash !== undefined && element.rawHash !== previous?.rawHash) rawHashes.set(key.streamId, element.rawHash);
     if (outcome === 'unchanged') continue;
-    pending.push({ element, streamId, outcome });
+    pending.push({ element, streamId: key.streamId, outcome });
     pendingBytes += element.canonicalJson.length;
     if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
   }
   await flush();
+  await writing;
 
   const conflicting: string[] = [];
   for (const [streamId, entry] of seen) {
@@ -242,7 +255,26 @@ async function diffElements(
     counts.skipped += entry.elements;
     counts.duplicates -= entry.identicalRepeats;
   }
-  return { counts, problems, seen, conflicting, entities: counts.entities };
+  return { counts, problems, seen, conflicting, rawHashes, entities: counts.entities };
+}
+
+/** The key and content hash of an element; a known element's are the registry's. */
+function keyOf(element: Exclude<SnapshotElement, { kind: 'problem' }>, registry: Registry) {
+  if (element.kind === 'entity') {
+    const { id340B, ceId, contentHash } = element;
+    return { streamId: entityStreamId(id340B, ceId), id340B, ceId, contentHash };
+  }
+  const { id340B, ceId, contentHash } = registry.get(element.streamId) as RegistryEntry;
+  return { streamId: element.streamId, id340B, ceId, contentHash };
+}
+
+/** Raw hash → stream of the current entities: what the reader may recognise without parsing. */
+function knownElements(registry: Registry): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const [streamId, entry] of registry) {
+    if (entry.isCurrent && entry.rawHash) known.set(entry.rawHash, streamId);
+  }
+  return known;
 }
 
 async function toEvents(session: IngestSession, registry: Registry, pending: PendingEntity[]): Promise<NewEntityEvent[]> {

@@ -4,9 +4,9 @@ let hasher: IHasher | undefined;
 
 /**
  * The UTF-8 bytes of each text are written here rather than into a new
- * Buffer per entity (what hash-wasm does with a string): those buffers live
- * outside the JavaScript heap, so they piled up between collections (tens of
- * MB of RSS on a full-scale export).
+ * Buffer per entity (what hash-wasm does with a string): ≈ 225 MB of such
+ * buffers for a full-scale export, outside the JavaScript heap, which only a
+ * collection frees.
  */
 const scratch = Buffer.allocUnsafeSlow(1024 * 1024);
 
@@ -29,4 +29,23 @@ export function contentHash(canonicalJson: string): string {
     hasher.update(canonicalJson);
   }
   return hasher.digest('hex');
+}
+
+let rawHasher: IHasher | undefined;
+
+export async function initRawHash(): Promise<void> {
+  rawHasher ??= await createXXHash128();
+}
+
+/**
+ * xxHash128 of an element's bytes as they stand in the file. Equal bytes
+ * mean equal content, so an element byte-identical to one of the previous
+ * snapshot need not be parsed at all (≈ 0.2 s to hash 360 MB here, against
+ * ≈ 6 s to parse, check and canonicalise it).
+ */
+export function rawHash(bytes: Uint8Array): string {
+  if (!rawHasher) throw new Error('initRawHash() must be awaited before rawHash()');
+  rawHasher.init();
+  rawHasher.update(bytes);
+  return rawHasher.digest('hex');
 }

@@ -8,8 +8,8 @@ import type { SplitElement } from './split-covered-entities.ts';
  * message).
  */
 export interface ElementBatch {
-  /** Index of the first element; the others follow in order. */
-  firstIndex: number;
+  /** Index of each element in `coveredEntities` (not consecutive when known elements were left out). */
+  indices: Float64Array;
   /** The elements' bytes, back to back. */
   bytes: Uint8Array;
   /** End of each element in `bytes` (its start is the previous end). */
@@ -27,21 +27,14 @@ export interface ElementFault {
 
 export type BatchResult = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
 
-/** A worker's answer to a batch, with the batch's buffer handed back for the next one. */
-export interface BatchReply {
-  result: BatchResult;
-  buffer: ArrayBuffer;
-}
-
-/** Packs elements into `buffer` when they fit, else into a new buffer of their size. */
-export function packBatch(elements: readonly SplitElement[], buffer: ArrayBuffer | undefined): ElementBatch {
+export function packBatch(elements: readonly SplitElement[]): ElementBatch {
   let total = 0;
   for (const element of elements) total += element.bytes.length;
   // Its own ArrayBuffer (never a slice of Node's shared pool), since it is transferred.
-  const bytes =
-    buffer && buffer.byteLength >= total ? new Uint8Array(buffer, 0, total) : new Uint8Array(total);
+  const bytes = new Uint8Array(total);
   const ends = new Uint32Array(elements.length);
   const offsets = new Float64Array(elements.length);
+  const indices = new Float64Array(elements.length);
   let end = 0;
   for (let k = 0; k < elements.length; k++) {
     const element = elements[k] as SplitElement;
@@ -49,8 +42,9 @@ export function packBatch(elements: readonly SplitElement[], buffer: ArrayBuffer
     end += element.bytes.length;
     ends[k] = end;
     offsets[k] = element.offset;
+    indices[k] = element.index;
   }
-  return { firstIndex: elements[0]?.index ?? 0, bytes, ends, offsets };
+  return { indices, bytes, ends, offsets };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -62,7 +56,7 @@ export function processBatch(batch: ElementBatch): BatchResult {
   for (let k = 0; k < batch.ends.length; k++) {
     const end = batch.ends[k] as number;
     elements.push({
-      index: batch.firstIndex + k,
+      index: batch.indices[k] as number,
       offset: batch.offsets[k] as number,
       bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
     });

@@ -5,15 +5,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { initContentHash } from './content-hash.ts';
-import { type BatchReply, type ElementBatch, processBatch } from './element-batch.ts';
+import { type ElementBatch, processBatch } from './element-batch.ts';
 
 if (!parentPort) throw new Error('element-worker.ts runs only as a worker thread');
 const port = parentPort;
 const ready = initContentHash();
 port.on('message', (batch: ElementBatch) => {
   // Callbacks on one promise run in the order they were added: answers keep the batches' order.
-  ready.then(() => {
-    const reply: BatchReply = { result: processBatch(batch), buffer: batch.bytes.buffer as ArrayBuffer };
-    port.postMessage(reply, [reply.buffer]);
-  });
+  ready.then(() => port.postMessage(processBatch(batch)));
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type BatchReply, type BatchResult, packBatch } from './element-batch.ts';
+import { type BatchResult, packBatch } from './element-batch.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
 const workerUrl = new URL('./element-worker.ts', import.meta.url);
@@ -42,20 +42,13 @@ interface Member {
   failure: Error | undefined;
 }
 
-/** Size of the batch buffers that are passed back and forth (a batch is ≈ 512 KiB plus one element). */
-const batchBufferBytes = 1024 * 1024;
-
 /**
  * A few worker threads that process element batches. Each batch goes to the
  * worker with the fewest bytes outstanding (one entity can be megabytes);
- * the caller keeps the batches' order. A batch's buffer comes back with its
- * answer and carries the next batch: buffers allocated per batch outside the
- * JavaScript heap are freed only by a collection, and piled up by tens of MB
- * in each thread before one came.
+ * the caller keeps the batches' order.
  */
 export class ElementWorkers {
   private readonly members: Member[];
-  private readonly spareBuffers: ArrayBuffer[] = [];
 
   constructor(count: number) {
     this.members = Array.from({ length: count }, () => this.startMember());
@@ -71,7 +64,7 @@ export class ElementWorkers {
       candidate.pendingBytes < best.pendingBytes ? candidate : best,
     );
     if (member.failure) return Promise.reject(member.failure);
-    const batch = packBatch(elements, this.spareBuffers.pop() ?? new ArrayBuffer(batchBufferBytes));
+    const batch = packBatch(elements);
     return new Promise<BatchResult>((resolve, reject) => {
       const bytes = batch.bytes.byteLength;
       member.pending.push({ resolve, reject, bytes });
@@ -97,12 +90,11 @@ export class ElementWorkers {
       pendingBytes: 0,
       failure: undefined,
     };
-    member.worker.on('message', (reply: BatchReply) => {
-      if (reply.buffer.byteLength === batchBufferBytes) this.spareBuffers.push(reply.buffer);
+    member.worker.on('message', (result: BatchResult) => {
       const done = member.pending.shift();
       if (!done) return;
       member.pendingBytes -= done.bytes;
-      done.resolve(reply.result);
+      done.resolve(result);
     });
     member.worker.on('error', (error) => this.fail(member, error));
     member.worker.on('exit', (code) =>

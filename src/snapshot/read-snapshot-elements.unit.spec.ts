@@ -54,6 +54,7 @@ describe('readSnapshotElements (on this thread)', () => {
         ceId: 1,
         contentHash: contentHash(canonicalJson),
         canonicalJson,
+        rawHash: expect.stringMatching(/^[0-9a-f]{32}$/),
       },
       {
         kind: 'problem',
@@ -136,5 +137,41 @@ describe('readSnapshotElements (on this thread)', () => {
     expect(pulled).toBeLessThan(2_000_000);
     expect(pulled).toBeLessThan(count * element.length);
     expect(json.destroyed).toBe(true);
+  });
+});
+
+describe('elements known by their raw bytes', () => {
+  const entity = (id: string, name: string) => `{"id340B":"${id}","ceId":1,"name":"${name}"}`;
+
+  it('are yielded as known, without parsing, in file order among the parsed ones', async () => {
+    const first: SnapshotElement[] = [];
+    for await (const element of readSnapshotElements(
+      streamOf(`{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b')},${entity('C', 'c')}]}`),
+      file,
+      { workers: 0 },
+    ))
+      first.push(element);
+    const rawHashes = first.map((element) => (element.kind === 'entity' ? element.rawHash : undefined));
+    expect(rawHashes.every((hash) => typeof hash === 'string' && hash.length === 32)).toBe(true);
+
+    const known = new Map([
+      [rawHashes[0] as string, 'coveredEntity-A.1'],
+      [rawHashes[2] as string, 'coveredEntity-C.1'],
+    ]);
+    const second: SnapshotElement[] = [];
+    for await (const element of readSnapshotElements(
+      streamOf(`{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b2')},${entity('C', 'c')}, ${entity('A', 'a')}]}`),
+      file,
+      { workers: 0, knownElements: known },
+    ))
+      second.push(element);
+    expect(second.map((element) => [element.kind, element.index])).toEqual([
+      ['known', 0],
+      ['entity', 1],
+      ['known', 2],
+      ['known', 3],
+    ]);
+    expect(second[0]).toMatchObject({ streamId: 'coveredEntity-A.1', rawHash: rawHashes[0] });
+    expect(second[1]).toMatchObject({ id340B: 'B', rawHash: expect.not.stringMatching(rawHashes[1] as string) });
   });
 });

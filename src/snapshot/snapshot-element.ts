@@ -13,7 +13,11 @@ export type SnapshotElement =
       ceId: number;
       contentHash: string;
       canonicalJson: string;
+      /** Hash of the element's bytes in the file (set by the reader; see rawHash). */
+      rawHash?: string;
     }
+  /** Byte-identical to the previous snapshot's element of this stream: same key, same content, not parsed. */
+  | { kind: 'known'; index: number; offset: number; streamId: string; rawHash: string }
   | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
 
 /**

@@ -47,7 +47,10 @@ async function openJsonInZip(
   zipName: string,
 ): Promise<JsonInZip> {
   const zip = await openDirectory().catch((error: Error) => {
-    throw snapshotMalformed(zipName, {}, `not a readable zip file: ${error.message}`);
+    // The reader's own failures (an S3 read refused, say) are already named; yauzl's are the zip's fault.
+    throw error instanceof OpaisError
+      ? error
+      : snapshotMalformed(zipName, {}, `not a readable zip file: ${error.message}`);
   });
   try {
     const entries: yauzl.Entry[] = [];

@@ -49,6 +49,8 @@ export interface RegistryEntry {
   contentHash: string;
   streamVersion: number;
   isCurrent: boolean;
+  /** Hash of the entity's bytes in the last snapshot that listed it (see rawHash in src/snapshot/content-hash.ts). */
+  rawHash?: string;
 }
 export type Registry = Map<string, RegistryEntry>;
 
@@ -77,6 +79,8 @@ export interface IngestSession {
   /** Current canonical states of some entity streams, keyed by stream id. */
   readCurrentEntities(streams: ReadonlyArray<{ streamId: string; streamVersion: number }>): Promise<Map<string, CanonicalEntity>>;
   append(events: readonly NewEntityEvent[]): Promise<void>;
+  /** Remembers the raw hashes of the elements seen (by stream id), for the next snapshot's fast path. */
+  recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void>;
   /** Takes back what this session appended to these streams (a key found to conflict later in the file). */
   discard(streamIds: readonly string[]): Promise<void>;
   /** Appends SnapshotIngested last and makes everything visible at once. */

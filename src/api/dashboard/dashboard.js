@@ -86,7 +86,7 @@ function yAxis(ticks, toY, format) {
     'g',
     { class: 'axis y-axis' },
     ticks.flatMap((tick) => [
-      svg('line', { class: 'grid', x1: plot.x0, x2: plot.x1, y1: toY(tick), y2: toY(tick), stroke: '#eee' }),
+      svg('line', { class: 'grid', x1: plot.x0, x2: plot.x1, y1: toY(tick), y2: toY(tick) }),
       svg('text', { x: plot.x0 - 6, y: toY(tick) + 4, 'text-anchor': 'end' }, [format(tick)]),
     ]),
   );

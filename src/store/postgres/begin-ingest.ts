@@ -64,6 +64,7 @@ export async function beginIngest(
   const head = await client.query<{ head: number }>('select coalesce(max(global_position), 0) as head from events');
   const startPosition = head.rows[0]?.head ?? 0;
   const registryChanges = new Map<string, RegistryChange>();
+  let rawHashes: ReadonlyMap<string, string> = new Map();
   let finished = false;
 
   const finish = async (sql: 'commit' | 'rollback') => {
@@ -96,7 +97,8 @@ export async function beginIngest(
         content_hash: string;
         stream_version: number;
         is_current: boolean;
-      }>('select stream_id, id340b, ce_id, content_hash, stream_version, is_current from entity_registry');
+        raw_hash: string | null;
+      }>('select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry');
       const registry: Registry = new Map();
       for (const row of result.rows) {
         registry.set(row.stream_id, {
@@ -105,6 +107,7 @@ export async function beginIngest(
           contentHash: row.content_hash,
           streamVersion: row.stream_version,
           isCurrent: row.is_current,
+          ...(row.raw_hash ? { rawHash: row.raw_hash } : {}),
         });
       }
       return registry;
@@ -150,6 +153,10 @@ export async function beginIngest(
       }
     },
 
+    async recordRawHashes(hashes) {
+      rawHashes = hashes;
+    },
+
     async discard(streamIds) {
       if (streamIds.length === 0) return;
       await client.query('delete from events where global_position > $1 and stream_id = any($2)', [
@@ -187,6 +194,7 @@ export async function beginIngest(
         ],
       );
       await writeRegistryChanges(client, asOfIso, registryChanges);
+      await writeRawHashes(client, rawHashes);
       await client.query('select pg_notify($1, $2)', [eventsChannel, String(globalPosition)]);
       await finish('commit');
       return {
@@ -231,6 +239,15 @@ async function writeRegistryChanges(
      on conflict (stream_id) do update set
        content_hash = excluded.content_hash, stream_version = excluded.stream_version,
        is_current = excluded.is_current, as_of = excluded.as_of`,
+  );
+}
+
+async function writeRawHashes(client: pg.PoolClient, rawHashes: ReadonlyMap<string, string>): Promise<void> {
+  if (rawHashes.size === 0) return;
+  await client.query('create temp table raw_hash_changes (stream_id text, raw_hash text) on commit drop');
+  await copyRows(client, 'raw_hash_changes', ['stream_id', 'raw_hash'], rawHashes);
+  await client.query(
+    `update entity_registry r set raw_hash = c.raw_hash from raw_hash_changes c where r.stream_id = c.stream_id`,
   );
 }
 

@@ -1,5 +1,7 @@
+import type pg from 'pg';
 import { copyRows } from '../src/store/postgres/copy-rows.ts';
 import { deriveFor, type Projector } from './projector.ts';
+import type { EntityChange } from './read-entity-changes.ts';
 import { diffVersions } from './scd2-diff.ts';
 import type { Row } from './table-spec.ts';
 import {
@@ -14,18 +16,56 @@ import {
 import { expireVersions, insertVersions, loadCurrentVersions, selectList } from './version-store.ts';
 
 /**
- * dim_pharmacy across entities. Each chunk replaces its entities' contracts
- * in dim_pharmacy_sources and notes the pharmacies they named before or
- * name now; `finish` then decides those pharmacies once, on the snapshot's
+ * dim_pharmacy across entities. Each chunk brings its entities' contracts
+ * in dim_pharmacy_sources up to date and notes the pharmacies whose
+ * contracts came or went; `finish` then decides those pharmacies once, on the snapshot's
  * end state, so a pharmacy that several entities touch in one snapshot gets
  * at most one new version. A version's event is the last event of the
  * snapshot that touched the pharmacy.
  *
  * The end state of a touched pharmacy's sources is what this snapshot wrote
- * plus what unchanged entities wrote before; only the latter is read back
- * (a day-0 snapshot reads nothing back), and of the former only the best
- * source per pharmacy is kept in memory.
+ * plus what was written before and is still there; only the latter is read
+ * back (a day-0 snapshot reads nothing back), and of the former only the
+ * best source per pharmacy is kept in memory.
  */
+interface StoredSource {
+  /** Its row's address, stable within the transaction (the projectors' lock keeps other writers out). */
+  tid: string;
+  source: Row;
+}
+
+function entityKey(id340b: string, ceId: string): string {
+  return `${id340b}\u0000${ceId}`;
+}
+
+/** The stored sources of some entities, by entity and then by the source's JSON (a multiset). */
+async function loadSources(
+  client: pg.ClientBase,
+  changes: readonly EntityChange[],
+): Promise<Map<string, Map<string, StoredSource[]>>> {
+  const byEntity = new Map<string, Map<string, StoredSource[]>>();
+  if (changes.length === 0) return byEntity;
+  // Probes per entity, as in loadCurrentVersions: no full scan even without statistics.
+  const { rows } = await client.query<(string | null)[]>({
+    text: `select v.* from unnest($1::text[], $2::text[]) as k(id340b, ce_id)
+             cross join lateral (
+               select s.ctid::text, ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
+                 from dim_pharmacy_sources s where s.id340b = k.id340b and s.ce_id = k.ce_id offset 0) v`,
+    values: [changes.map((change) => change.key.id340b), changes.map((change) => change.key.ceId)],
+    rowMode: 'array',
+  });
+  for (const [tid, ...source] of rows) {
+    const key = entityKey(source[0] as string, source[1] as string);
+    const sources = byEntity.get(key) ?? new Map<string, StoredSource[]>();
+    byEntity.set(key, sources);
+    const json = JSON.stringify(source);
+    const same = sources.get(json);
+    if (same) same.push({ tid: tid as string, source });
+    else sources.set(json, [{ tid: tid as string, source }]);
+  }
+  return byEntity;
+}
+
 export const pharmacyProjector: Projector = {
   name: dimPharmacy.table,
   begin(client, batch) {
@@ -46,50 +86,61 @@ export const pharmacyProjector: Projector = {
             ? []
             : deriveFor(change, dimPharmacy.table, () => pharmacySources(entity, change.key));
         });
-        // A registered entity was not current, so it has no sources to replace.
+        // A registered entity was not current, so it has no sources yet.
         const known = (await hadSources)
           ? changes.filter((change) => change.type !== 'CoveredEntityRegistered')
           : [];
-        const positionOf = new Map(
-          known.map((change) => [`${change.key.id340b}\u0000${change.key.ceId}`, change.position]),
-        );
-        const { rows: replaced } =
-          known.length === 0
-            ? { rows: [] }
-            : await client.query<{ pharmacy_id: string; id340b: string; ce_id: string }>(
-                // Probes per entity, as in loadCurrentVersions: no full scan even without statistics.
-                `delete from dim_pharmacy_sources where ctid = any(array(
-                   select s.ctid from unnest($1::text[], $2::text[]) as k(id340b, ce_id)
-                    cross join lateral (
-                      select ctid from dim_pharmacy_sources s where s.id340b = k.id340b and s.ce_id = k.ce_id offset 0) s))
-                 returning pharmacy_id, id340b, ce_id`,
-                [known.map((change) => change.key.id340b), known.map((change) => change.key.ceId)],
-              );
-        for (const row of replaced)
-          touch(row.pharmacy_id, positionOf.get(`${row.id340b}\u0000${row.ce_id}`) ?? 0);
-        const added: (string | number | null)[][] = [];
+        const stored = await loadSources(client, known);
+        const removed: string[] = [];
+        const added: { source: Row; position: number }[] = [];
         for (const [index, change] of changes.entries()) {
+          // Only an entity's sources that differ are replaced, and only their pharmacies are decided
+          // again: an edit to one contract of a giant entity does not touch its thousand pharmacies.
+          const before =
+            stored.get(entityKey(change.key.id340b, change.key.ceId)) ?? new Map<string, StoredSource[]>();
           for (const source of sources[index] as Row[]) {
+            const kept = before.get(JSON.stringify(source))?.pop();
+            if (kept) continue;
+            added.push({ source, position: change.position });
             touch(sourcePharmacyId(source), change.position);
             keepBestSource(bestWritten, source);
-            added.push([...source, change.position]);
+          }
+          for (const gone of [...before.values()].flat()) {
+            removed.push(gone.tid);
+            touch(sourcePharmacyId(gone.source), change.position);
           }
         }
-        if (added.length > 0)
-          await copyRows(client, 'dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], added);
+        if (removed.length > 0) {
+          await client.query('delete from dim_pharmacy_sources where ctid = any($1::tid[])', [removed]);
+        }
+        const rows = function* () {
+          for (const { source, position } of added) yield [...source, position];
+        };
+        if (added.length > 0) {
+          await copyRows(
+            client,
+            'dim_pharmacy_sources',
+            [...pharmacySourceColumns, 'event_position'],
+            rows(),
+          );
+        }
       },
 
       async finish() {
         if (touchedBy.size === 0) return;
         const pharmacyIds = [...touchedBy.keys()];
+        // Only sources with a pharmacy's latest editDate (the rule's first criterion) can supply its
+        // columns, so only those are read back: a chain named by hundreds of entities costs a few rows.
         const { rows: unchanged } = !(await hadSources)
           ? { rows: [] }
           : await client.query<(string | null)[]>({
               text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
                        cross join lateral (
                          select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
-                           from dim_pharmacy_sources s
-                          where s.pharmacy_id = k.pharmacy_id and s.event_position <= $2 offset 0) v`,
+                           from (select *, rank() over (order by edit_stp desc nulls last) as latest
+                                   from dim_pharmacy_sources
+                                  where pharmacy_id = k.pharmacy_id and event_position <= $2) s
+                          where s.latest = 1 offset 0) v`,
               values: [pharmacyIds, batch.after],
               rowMode: 'array',
             });

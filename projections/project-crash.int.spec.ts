@@ -9,8 +9,8 @@ import { appendTestSnapshot, type TestEvent } from './testing/append-test-snapsh
 import { verifyProjections } from './verify-projections.ts';
 
 const cli = fileURLToPath(new URL('../bin/opais.js', import.meta.url));
-const snapshots = 12;
-const entities = 400;
+const snapshots = 10;
+const entities = 300;
 
 let database: Database;
 beforeAll(async () => {
@@ -67,7 +67,7 @@ describe('opais project killed with SIGKILL', () => {
     const boundaries = await snapshotPositions();
     const head = boundaries.at(-1) as number;
     // Kill inside a writing transaction at several points: in the first snapshot, then further along.
-    for (const reached of [0, 3, 7]) {
+    for (const reached of [0, 3, 6]) {
       const name = `opais-crash-${randomBytes(3).toString('hex')}`;
       const { child, exited } = runProject(name);
       const target = reached === 0 ? 0 : (boundaries[reached - 1] as number);

@@ -96,16 +96,15 @@ export async function insertVersions(
   versions: readonly NewVersion[],
 ): Promise<void> {
   if (versions.length === 0) return;
+  // Rows are made as COPY consumes them, so each dies young instead of the whole set being kept.
+  const rows = function* () {
+    for (const version of versions)
+      yield [...version.row, batch.stamp, version.changeType, version.position, batch.asOf];
+  };
   await copyRows(
     client,
     spec.table,
     [...spec.columns, 'effective_stp', 'change_type', 'event_position', 'snapshot_as_of'],
-    versions.map((version) => [
-      ...version.row,
-      batch.stamp,
-      version.changeType,
-      version.position,
-      batch.asOf,
-    ]),
+    rows(),
   );
 }

@@ -193,8 +193,7 @@ export async function beginIngest(
           snapshot.durationMs,
         ],
       );
-      await writeRegistryChanges(client, asOfIso, registryChanges);
-      await writeRawHashes(client, rawHashes);
+      await writeRegistry(client, asOfIso, registryChanges, rawHashes);
       await client.query('select pg_notify($1, $2)', [eventsChannel, String(globalPosition)]);
       await finish('commit');
       return {
@@ -211,43 +210,48 @@ export async function beginIngest(
   };
 }
 
-async function writeRegistryChanges(
+/**
+ * Brings the registry up to the session's events, with the raw hashes of
+ * the elements seen: those of new versions go in with them, those of
+ * unchanged entities (another layout of the same content) are updated alone.
+ */
+async function writeRegistry(
   client: pg.PoolClient,
   asOfIso: string,
   changes: Map<string, RegistryChange>,
+  rawHashes: ReadonlyMap<string, string>,
 ): Promise<void> {
-  if (changes.size === 0) return;
-  await client.query(
-    'create temp table registry_changes (like entity_registry including defaults) on commit drop',
-  );
-  await copyRows(
-    client,
-    'registry_changes',
-    ['stream_id', 'id340b', 'ce_id', 'content_hash', 'stream_version', 'is_current', 'as_of'],
-    [...changes].map(([streamId, change]) => [
-      streamId,
-      change.id340B,
-      change.ceId,
-      change.contentHash,
-      change.streamVersion,
-      change.isCurrent ? 't' : 'f',
-      asOfIso,
-    ]),
-  );
-  await client.query(
-    `insert into entity_registry select * from registry_changes
-     on conflict (stream_id) do update set
-       content_hash = excluded.content_hash, stream_version = excluded.stream_version,
-       is_current = excluded.is_current, as_of = excluded.as_of`,
-  );
-}
-
-async function writeRawHashes(client: pg.PoolClient, rawHashes: ReadonlyMap<string, string>): Promise<void> {
-  if (rawHashes.size === 0) return;
+  if (changes.size > 0) {
+    await client.query('create temp table registry_changes (like entity_registry) on commit drop');
+    await copyRows(
+      client,
+      'registry_changes',
+      ['stream_id', 'id340b', 'ce_id', 'content_hash', 'stream_version', 'is_current', 'as_of', 'raw_hash'],
+      [...changes].map(([streamId, change]) => [
+        streamId,
+        change.id340B,
+        change.ceId,
+        change.contentHash,
+        change.streamVersion,
+        change.isCurrent ? 't' : 'f',
+        asOfIso,
+        rawHashes.get(streamId) ?? null,
+      ]),
+    );
+    await client.query(
+      `insert into entity_registry select * from registry_changes
+       on conflict (stream_id) do update set
+         content_hash = excluded.content_hash, stream_version = excluded.stream_version,
+         is_current = excluded.is_current, as_of = excluded.as_of,
+         raw_hash = coalesce(excluded.raw_hash, entity_registry.raw_hash)`,
+    );
+  }
+  const rawOnly = [...rawHashes].filter(([streamId]) => !changes.has(streamId));
+  if (rawOnly.length === 0) return;
   await client.query('create temp table raw_hash_changes (stream_id text, raw_hash text) on commit drop');
-  await copyRows(client, 'raw_hash_changes', ['stream_id', 'raw_hash'], rawHashes);
+  await copyRows(client, 'raw_hash_changes', ['stream_id', 'raw_hash'], rawOnly);
   await client.query(
-    `update entity_registry r set raw_hash = c.raw_hash from raw_hash_changes c where r.stream_id = c.stream_id`,
+    'update entity_registry r set raw_hash = c.raw_hash from raw_hash_changes c where r.stream_id = c.stream_id',
   );
 }
 

@@ -2,7 +2,10 @@ import { createReadStream } from 'node:fs';
 import type { SnapshotElement } from '../src/snapshot/snapshot-element.ts';
 
 /** `known`: raw hash → stream id of the registry's current entities, which our reader need not parse. */
-export type ElementReader = (path: string, known: ReadonlyMap<string, string>) => AsyncIterable<SnapshotElement>;
+export type ElementReader = (
+  path: string,
+  known: ReadonlyMap<string, string>,
+) => AsyncIterable<SnapshotElement>;
 
 /**
  * The readers the bench compares, each turning a snapshot file into its

@@ -22,7 +22,8 @@ export interface CatchUpOptions {
   retryFailed?: boolean;
   /** Checked between snapshots: a snapshot under way is finished, then the catch-up returns. */
   signal?: AbortSignal;
-  onSnapshot?: (progress: SnapshotProgress) => void;
+  /** Called after each snapshot's commit; the catch-up waits for a returned promise. */
+  onSnapshot?: (progress: SnapshotProgress) => void | Promise<void>;
   projectors?: readonly Projector[];
 }
 
@@ -92,7 +93,7 @@ export async function catchUpProjections(
       for (const failure of applied.failures) stopped.add(failure.projector);
       result.snapshots += 1;
       result.failures.push(...applied.failures);
-      options.onSnapshot?.({
+      await options.onSnapshot?.({
         batch,
         projectors: applied.projected,
         failures: applied.failures,

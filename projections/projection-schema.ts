@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import { listMigrations } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/open-database.ts';
 import { OpaisError } from '../src/errors.ts';
@@ -43,6 +44,30 @@ export async function createProjectionSchema(pool: pg.Pool, schema: string): Pro
 
 export async function dropProjectionSchema(pool: pg.Pool, schema: string): Promise<void> {
   await pool.query(`drop schema if exists ${schema} cascade`);
+}
+
+/**
+ * Runs `work` holding a session lock named after the scratch schema, so two
+ * rebuilds (or two verifies) of one schema take turns instead of dropping
+ * each other's scratch schema; the second waits.
+ */
+export async function withScratchLock<T>(
+  pool: pg.Pool,
+  scratchSchema: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  const key = advisoryLockKey(`scratch:${scratchSchema}`);
+  try {
+    await client.query('select pg_advisory_lock($1)', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [key]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /** A pool whose unqualified names find the scratch schema's tables first, then the live events. */

@@ -88,15 +88,15 @@ describe('rebuildProjections', () => {
     await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
       { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },
     ]);
-    let late: Promise<number> | undefined;
+    let late: number | undefined;
     const result = await rebuildProjections(database, {
-      onSnapshot: () => {
-        late ??= appendTestSnapshot(database.pool, '2026-11-02T05:00:00Z', [
+      onSnapshot: async () => {
+        late ??= await appendTestSnapshot(database.pool, '2026-11-02T05:00:00Z', [
           { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000002', 2) },
         ]);
       },
     });
-    const lastPosition = await late;
+    const lastPosition = late;
     expect(result.snapshots).toBe(2);
     const { rows } = await database.pool.query('select distinct position from projector_checkpoints');
     expect(rows).toEqual([{ position: lastPosition }]);

@@ -8,6 +8,7 @@ import {
   dropProjectionSchema,
   scratchPool,
   scratchSchemaName,
+  withScratchLock,
 } from './projection-schema.ts';
 
 export interface RebuildResult {
@@ -30,22 +31,24 @@ export async function rebuildProjections(
 ): Promise<RebuildResult> {
   const started = performance.now();
   const target = scratchSchemaName(database.schema, 'rebuild');
-  await createProjectionSchema(database.pool, target);
-  const pool = scratchPool(database.connectionString, target, database.schema);
-  const result: RebuildResult = { snapshots: 0, failures: [], durationMs: 0 };
-  try {
-    for (;;) {
-      const run = await catchUpProjections({ pool }, { ...options, retryFailed: false });
-      result.snapshots += run.snapshots;
-      result.failures.push(...run.failures);
-      if (await swapIn(database.pool, target, database.schema)) break;
+  return withScratchLock(database.pool, target, async () => {
+    await createProjectionSchema(database.pool, target);
+    const pool = scratchPool(database.connectionString, target, database.schema);
+    const result: RebuildResult = { snapshots: 0, failures: [], durationMs: 0 };
+    try {
+      for (;;) {
+        const run = await catchUpProjections({ pool }, { ...options, retryFailed: false });
+        result.snapshots += run.snapshots;
+        result.failures.push(...run.failures);
+        if (await swapIn(database.pool, target, database.schema)) break;
+      }
+    } finally {
+      await pool.end();
+      await dropProjectionSchema(database.pool, target);
     }
-  } finally {
-    await pool.end();
-    await dropProjectionSchema(database.pool, target);
-  }
-  result.durationMs = Math.round(performance.now() - started);
-  return result;
+    result.durationMs = Math.round(performance.now() - started);
+    return result;
+  });
 }
 
 /** Moves the rebuilt tables into `live` if they are caught up with the last snapshot; false if not yet. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import type { Database } from '../src/db/open-database.ts';
@@ -8,6 +7,7 @@ import {
   dropProjectionSchema,
   scratchPool,
   scratchSchemaName,
+  withScratchLock,
 } from './projection-schema.ts';
 import { type RegistryDrift, verifyRegistry } from './verify-registry.ts';
 
@@ -36,7 +36,8 @@ export interface VerifyResult {
 }
 
 /**
- * Replays the events into a scratch schema, each projector up to the live
+ * Replays the events into a scratch schema (`<schema>_verify`, one verify
+ * at a time), each projector up to the live
  * one's checkpoint, and compares every row of every projection table (but
  * the surrogate key) with the live tables; also checks the event store's
  * registry against a fold of the events. The comparison runs under the
@@ -48,30 +49,32 @@ export async function verifyProjections(
 ): Promise<VerifyResult> {
   const started = performance.now();
   const limit = options.limit ?? 20;
-  const scratch = scratchSchemaName(database.schema, `verify_${randomBytes(3).toString('hex')}`);
-  await createProjectionSchema(database.pool, scratch);
-  const pool = scratchPool(database.connectionString, scratch, database.schema);
-  let snapshotsReplayed = 0;
-  try {
-    for (;;) {
-      const targets = await livePositions(database.pool, database.schema);
-      const run = await catchUpProjections({ pool }, { until: targets, onSnapshot: options.onSnapshot });
-      snapshotsReplayed += run.snapshots;
-      const compared = await compareUnderLock(database.pool, database.schema, scratch, targets, limit);
-      if (!compared) continue;
-      const registry = await verifyRegistry(database.pool, limit);
-      return {
-        ok: compared.tables.length === 0 && compared.checkpoints.length === 0 && registry.count === 0,
-        snapshotsReplayed,
-        ...compared,
-        registry,
-        durationMs: Math.round(performance.now() - started),
-      };
+  const scratch = scratchSchemaName(database.schema, 'verify');
+  return withScratchLock(database.pool, scratch, async () => {
+    await createProjectionSchema(database.pool, scratch);
+    const pool = scratchPool(database.connectionString, scratch, database.schema);
+    let snapshotsReplayed = 0;
+    try {
+      for (;;) {
+        const targets = await livePositions(database.pool, database.schema);
+        const run = await catchUpProjections({ pool }, { until: targets, onSnapshot: options.onSnapshot });
+        snapshotsReplayed += run.snapshots;
+        const compared = await compareUnderLock(database.pool, database.schema, scratch, targets, limit);
+        if (!compared) continue;
+        const registry = await verifyRegistry(database.pool, limit);
+        return {
+          ok: compared.tables.length === 0 && compared.checkpoints.length === 0 && registry.count === 0,
+          snapshotsReplayed,
+          ...compared,
+          registry,
+          durationMs: Math.round(performance.now() - started),
+        };
+      }
+    } finally {
+      await pool.end();
+      await dropProjectionSchema(database.pool, scratch);
     }
-  } finally {
-    await pool.end();
-    await dropProjectionSchema(database.pool, scratch);
-  }
+  });
 }
 
 async function livePositions(pool: pg.Pool | pg.PoolClient, live: string): Promise<Map<string, number>> {

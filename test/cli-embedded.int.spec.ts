@@ -18,7 +18,11 @@ describe('the CLI on the embedded PostgreSQL', () => {
   it('ingests, reports status, and stops its server when done', async () => {
     const file = writeSnapshot(dir, 'OPA_CE_DAILY_PUBLIC.JSON', coveredEntities(25));
     const ingest = await opais('ingest', file, '--as-of', '2026-11-26T05:00:00Z', '--json');
-    expect(JSON.parse(ingest.stdout)).toMatchObject({ asOf: '2026-11-26T05:00:00.000Z', registered: 25, alreadyApplied: false });
+    expect(JSON.parse(ingest.stdout)).toMatchObject({
+      asOf: '2026-11-26T05:00:00.000Z',
+      registered: 25,
+      alreadyApplied: false,
+    });
 
     const again = await opais('ingest', file, '--as-of', '2026-11-27T05:00:00Z', '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ alreadyApplied: true });
@@ -30,7 +34,11 @@ describe('the CLI on the embedded PostgreSQL', () => {
 
   it('recovers after the CLI is killed while its server runs', async () => {
     const file = writeSnapshot(dir, 'big.json', coveredEntities(20_000));
-    const child = spawn(process.execPath, ['bin/opais.js', 'ingest', file, '--as-of', '2026-11-28T05:00:00Z'], { env });
+    const child = spawn(
+      process.execPath,
+      ['bin/opais.js', 'ingest', file, '--as-of', '2026-11-28T05:00:00Z'],
+      { env },
+    );
     const pidFile = path.join(dir, '.opais', 'pg', 'postmaster.pid');
     for (let waited = 0; !existsSync(pidFile) && waited < 60_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -45,12 +45,14 @@ function runIngest(database: Database, file: string, asOf: string, killAfterMs?:
   });
   const started = performance.now();
   const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, ms: performance.now() - started, stderr });
-    });
-  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }>(
+    (resolve) => {
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, ms: performance.now() - started, stderr });
+      });
+    },
+  );
 }
 
 async function eventLog(database: Database) {

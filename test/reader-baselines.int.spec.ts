@@ -24,7 +24,8 @@ async function collect(elements: AsyncIterable<SnapshotElement>): Promise<Snapsh
 /** The baselines know no byte offsets and no raw bytes to hash. */
 const withoutOffsets = (elements: SnapshotElement[]) =>
   elements.map((element) => {
-    if (element.kind === 'problem') return { ...element, offset: -1, problem: { ...element.problem, offset: -1 } };
+    if (element.kind === 'problem')
+      return { ...element, offset: -1, problem: { ...element.problem, offset: -1 } };
     const { rawHash: _rawHash, ...rest } = element;
     return { ...rest, offset: -1 };
   });

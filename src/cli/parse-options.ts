@@ -13,12 +13,14 @@ export function parseInstant(value: string): Date {
 
 export function parseRatio(value: string): number {
   const ratio = Number(value);
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new InvalidArgumentError(`not a ratio between 0 and 1: ${value}`);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    throw new InvalidArgumentError(`not a ratio between 0 and 1: ${value}`);
   return ratio;
 }
 
 export function parseCount(value: string): number {
   const count = Number(value);
-  if (!Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError(`not a whole number: ${value}`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new InvalidArgumentError(`not a whole number: ${value}`);
   return count;
 }

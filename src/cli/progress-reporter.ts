@@ -2,7 +2,10 @@ import { SingleBar } from 'cli-progress';
 import type { IngestProgress } from '../ingest/ingest-snapshot.ts';
 
 /** A progress bar (bytes and entities per second) on a terminal; silent when stderr is not a TTY. */
-export function progressReporter(label: string): { update: (progress: IngestProgress) => void; stop: () => void } {
+export function progressReporter(label: string): {
+  update: (progress: IngestProgress) => void;
+  stop: () => void;
+} {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const started = performance.now();
   const bar = new SingleBar({

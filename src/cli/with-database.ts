@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '../db/open-database.ts';
+import { type Database, openDatabase } from '../db/open-database.ts';
 
 /** Opens the configured database (DATABASE_URL or embedded) for one command and always closes it. */
 export async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {

@@ -45,7 +45,9 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<string[]> 
           await client.query('commit');
         } catch (error) {
           await client.query('rollback');
-          throw new Error(`migration ${migration.version} failed: ${(error as Error).message}`, { cause: error });
+          throw new Error(`migration ${migration.version} failed: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
         done.push(migration.version);
       }

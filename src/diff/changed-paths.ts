@@ -15,7 +15,12 @@ export function changedPaths(before: CanonicalEntity, after: CanonicalEntity): s
   return paths.sort();
 }
 
-function collect(before: Record<string, unknown>, after: Record<string, unknown>, prefix: string, paths: string[]): void {
+function collect(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  prefix: string,
+  paths: string[],
+): void {
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const path = prefix + key;
     const a = before[key];

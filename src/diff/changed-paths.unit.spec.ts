@@ -17,7 +17,10 @@ describe('changedPaths', () => {
   });
 
   it('names members that appear or disappear', () => {
-    expect(changedPaths({ name: 'A', subName: 'S' }, { name: 'A', grantNumber: 'G' })).toEqual(['grantNumber', 'subName']);
+    expect(changedPaths({ name: 'A', subName: 'S' }, { name: 'A', grantNumber: 'G' })).toEqual([
+      'grantNumber',
+      'subName',
+    ]);
     expect(changedPaths({ streetAddress: { city: 'X' } }, {})).toEqual(['streetAddress']);
   });
 

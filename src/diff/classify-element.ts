@@ -12,7 +12,10 @@ export function classifyElement(previous: RegistryEntry | undefined, contentHash
 }
 
 /** Keys current before the snapshot and absent from it are removed. */
-export function* removedStreams(registry: Map<string, RegistryEntry>, seen: ReadonlySet<string>): Generator<string> {
+export function* removedStreams(
+  registry: Map<string, RegistryEntry>,
+  seen: ReadonlySet<string>,
+): Generator<string> {
   for (const [streamId, entry] of registry) {
     if (entry.isCurrent && !seen.has(streamId)) yield streamId;
   }

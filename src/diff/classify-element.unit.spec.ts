@@ -12,9 +12,11 @@ const entry = (contentHash: string, isCurrent = true): RegistryEntry => ({
 
 describe('classifyElement', () => {
   it('registers a key never seen', () => expect(classifyElement(undefined, 'h')).toBe('registered'));
-  it('registers a key that comes back after a removal', () => expect(classifyElement(entry('h', false), 'h')).toBe('registered'));
+  it('registers a key that comes back after a removal', () =>
+    expect(classifyElement(entry('h', false), 'h')).toBe('registered'));
   it('leaves an equal hash unchanged', () => expect(classifyElement(entry('h'), 'h')).toBe('unchanged'));
-  it('changes a current key with another hash', () => expect(classifyElement(entry('h'), 'g')).toBe('changed'));
+  it('changes a current key with another hash', () =>
+    expect(classifyElement(entry('h'), 'g')).toBe('changed'));
 });
 
 describe('removedStreams', () => {

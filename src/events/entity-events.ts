@@ -30,7 +30,13 @@ export function changedEvent(
   changedPaths: string[],
   canonicalJson: string,
 ): NewEntityEvent {
-  const head = JSON.stringify({ id340B: ref.id340B, ceId: ref.ceId, contentHash, previousContentHash, changedPaths });
+  const head = JSON.stringify({
+    id340B: ref.id340B,
+    ceId: ref.ceId,
+    contentHash,
+    previousContentHash,
+    changedPaths,
+  });
   return {
     type: 'CoveredEntityChanged',
     streamId: entityStreamId(ref.id340B, ref.ceId),

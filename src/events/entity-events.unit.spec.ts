@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deterministicEventId } from './event-id.ts';
 import { changedEvent, registeredEvent, removedEvent } from './entity-events.ts';
+import { deterministicEventId } from './event-id.ts';
 
 const ref = { id340B: 'DSH050001', ceId: 42, streamVersion: 2 };
 
@@ -18,11 +18,19 @@ describe('entity events', () => {
 
   it('carries changed paths and both hashes on a change', () => {
     const event = changedEvent(ref, 'new', 'old', ['name'], '{"name":"B"}');
-    expect(JSON.parse(event.dataJson)).toMatchObject({ previousContentHash: 'old', changedPaths: ['name'], entity: { name: 'B' } });
+    expect(JSON.parse(event.dataJson)).toMatchObject({
+      previousContentHash: 'old',
+      changedPaths: ['name'],
+      entity: { name: 'B' },
+    });
   });
 
   it('keeps the previous hash on a removal', () => {
-    expect(JSON.parse(removedEvent(ref, 'old').dataJson)).toEqual({ id340B: 'DSH050001', ceId: 42, previousContentHash: 'old' });
+    expect(JSON.parse(removedEvent(ref, 'old').dataJson)).toEqual({
+      id340B: 'DSH050001',
+      ceId: 42,
+      previousContentHash: 'old',
+    });
   });
 });
 

@@ -6,7 +6,11 @@ import { createHash } from 'node:crypto';
  * duplicate by the store (the unique event_id here, idempotent writes in
  * EventStoreDB).
  */
-export function deterministicEventId(snapshotStream: string, streamId: string, streamVersion: number): string {
+export function deterministicEventId(
+  snapshotStream: string,
+  streamId: string,
+  streamVersion: number,
+): string {
   const hex = createHash('sha256').update(`${snapshotStream}\n${streamId}\n${streamVersion}`).digest('hex');
   // Shaped as an RFC 4122 version-5-style UUID (version and variant bits set).
   const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);

@@ -93,7 +93,11 @@ export type DomainEvent =
   | { type: 'CoveredEntityRemoved'; data: CoveredEntityRemovedV1 }
   | { type: 'SnapshotIngested'; data: SnapshotIngestedV1 };
 
-export const entityEventTypes = ['CoveredEntityRegistered', 'CoveredEntityChanged', 'CoveredEntityRemoved'] as const;
+export const entityEventTypes = [
+  'CoveredEntityRegistered',
+  'CoveredEntityChanged',
+  'CoveredEntityRemoved',
+] as const;
 
 /** Every event records the snapshot it came from. */
 export interface EventMetadata {

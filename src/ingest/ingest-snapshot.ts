@@ -9,7 +9,13 @@ import { entityStreamId } from '../events/stream-names.ts';
 import { readSnapshotElements } from '../snapshot/read-snapshot-elements.ts';
 import type { SnapshotElement } from '../snapshot/snapshot-element.ts';
 import type { SnapshotSource } from '../source/snapshot-source.ts';
-import type { EventStore, IngestSession, NewEntityEvent, Registry, RegistryEntry } from '../store/event-store.ts';
+import type {
+  EventStore,
+  IngestSession,
+  NewEntityEvent,
+  Registry,
+  RegistryEntry,
+} from '../store/event-store.ts';
 
 export interface IngestOptions {
   store: EventStore;
@@ -78,7 +84,10 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
   const asOf = options.asOf ?? opened.lastModified;
   if (!asOf || Number.isNaN(asOf.getTime())) {
     opened.json.destroy();
-    throw new OpaisError('AS_OF_MISSING', `${options.source.name}: no as-of instant given and none could be derived`);
+    throw new OpaisError(
+      'AS_OF_MISSING',
+      `${options.source.name}: no as-of instant given and none could be derived`,
+    );
   }
 
   let session: IngestSession;
@@ -98,7 +107,12 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
           options.onProgress?.(progress);
         })
       : opened.json;
-    const diff = await diffElements(session, registry, readSnapshotElements(json, options.source.name, { knownElements: knownElements(registry) }), progress);
+    const diff = await diffElements(
+      session,
+      registry,
+      readSnapshotElements(json, options.source.name, { knownElements: knownElements(registry) }),
+      progress,
+    );
 
     const sha256 = await opened.sha256();
     const sourceInfo = opened.info;
@@ -172,7 +186,6 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
   }
 }
 
-
 function emptyCounts(): Omit<SnapshotCounts, 'entities'> {
   return { registered: 0, changed: 0, removed: 0, unchanged: 0, skipped: 0, duplicates: 0 };
 }
@@ -234,10 +247,17 @@ async function diffElements(
     }
     const previous = registry.get(key.streamId);
     const outcome = element.kind === 'known' ? 'unchanged' : classifyElement(previous, key.contentHash);
-    seen.set(key.streamId, { contentHash: key.contentHash, outcome, elements: 1, identicalRepeats: 0, conflict: false });
+    seen.set(key.streamId, {
+      contentHash: key.contentHash,
+      outcome,
+      elements: 1,
+      identicalRepeats: 0,
+      conflict: false,
+    });
     counts[outcome] += 1;
     if (element.kind === 'known') continue;
-    if (element.rawHash !== undefined && element.rawHash !== previous?.rawHash) rawHashes.set(key.streamId, element.rawHash);
+    if (element.rawHash !== undefined && element.rawHash !== previous?.rawHash)
+      rawHashes.set(key.streamId, element.rawHash);
     if (outcome === 'unchanged') continue;
     pending.push({ element, streamId: key.streamId, outcome });
     pendingBytes += element.canonicalJson.length;
@@ -277,21 +297,39 @@ function knownElements(registry: Registry): Map<string, string> {
   return known;
 }
 
-async function toEvents(session: IngestSession, registry: Registry, pending: PendingEntity[]): Promise<NewEntityEvent[]> {
+async function toEvents(
+  session: IngestSession,
+  registry: Registry,
+  pending: PendingEntity[],
+): Promise<NewEntityEvent[]> {
   const changed = pending.filter((entry) => entry.outcome === 'changed');
   const before = changed.length
     ? await session.readCurrentEntities(
-        changed.map(({ streamId }) => ({ streamId, streamVersion: registry.get(streamId)?.streamVersion ?? 0 })),
+        changed.map(({ streamId }) => ({
+          streamId,
+          streamVersion: registry.get(streamId)?.streamVersion ?? 0,
+        })),
       )
     : new Map();
   return pending.map(({ element, streamId, outcome }) => {
     const previous = registry.get(streamId);
-    const ref = { id340B: element.id340B, ceId: element.ceId, streamVersion: (previous?.streamVersion ?? 0) + 1 };
+    const ref = {
+      id340B: element.id340B,
+      ceId: element.ceId,
+      streamVersion: (previous?.streamVersion ?? 0) + 1,
+    };
     if (outcome === 'registered') return registeredEvent(ref, element.contentHash, element.canonicalJson);
     const previousEntity = before.get(streamId);
-    if (!previousEntity) throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
+    if (!previousEntity)
+      throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
     const paths = changedPaths(previousEntity, JSON.parse(element.canonicalJson));
-    return changedEvent(ref, element.contentHash, previous?.contentHash as string, paths, element.canonicalJson);
+    return changedEvent(
+      ref,
+      element.contentHash,
+      previous?.contentHash as string,
+      paths,
+      element.canonicalJson,
+    );
   });
 }
 

@@ -80,7 +80,10 @@ export async function* readSnapshotElements(
     rawHashes = [];
     knownOnes = [];
     if (elements.length === 0 || !workers?.hasRoom(batchesPerWorker)) {
-      queue.push({ result: Promise.resolve(merge(elements.length ? processElements(elements) : noElements)), settled: true });
+      queue.push({
+        result: Promise.resolve(merge(elements.length ? processElements(elements) : noElements)),
+        settled: true,
+      });
       return;
     }
     const slot: Slot = {
@@ -112,7 +115,14 @@ export async function* readSnapshotElements(
           rawHashes.push(hash);
           const streamId = known?.get(hash);
           if (streamId === undefined) batch.push(element);
-          else knownOnes.push({ kind: 'known', index: element.index, offset: element.offset, streamId, rawHash: hash });
+          else
+            knownOnes.push({
+              kind: 'known',
+              index: element.index,
+              offset: element.offset,
+              streamId,
+              rawHash: hash,
+            });
           batchSize += element.bytes.length;
           if (batchSize >= batchBytes) submit();
         }

@@ -160,7 +160,9 @@ describe('elements known by their raw bytes', () => {
     ]);
     const second: SnapshotElement[] = [];
     for await (const element of readSnapshotElements(
-      streamOf(`{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b2')},${entity('C', 'c')}, ${entity('A', 'a')}]}`),
+      streamOf(
+        `{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b2')},${entity('C', 'c')}, ${entity('A', 'a')}]}`,
+      ),
       file,
       { workers: 0, knownElements: known },
     ))
@@ -172,6 +174,9 @@ describe('elements known by their raw bytes', () => {
       ['known', 3],
     ]);
     expect(second[0]).toMatchObject({ streamId: 'coveredEntity-A.1', rawHash: rawHashes[0] });
-    expect(second[1]).toMatchObject({ id340B: 'B', rawHash: expect.not.stringMatching(rawHashes[1] as string) });
+    expect(second[1]).toMatchObject({
+      id340B: 'B',
+      rawHash: expect.not.stringMatching(rawHashes[1] as string),
+    });
   });
 });

@@ -77,7 +77,9 @@ export interface IngestSession {
   findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined>;
   loadRegistry(): Promise<Registry>;
   /** Current canonical states of some entity streams, keyed by stream id. */
-  readCurrentEntities(streams: ReadonlyArray<{ streamId: string; streamVersion: number }>): Promise<Map<string, CanonicalEntity>>;
+  readCurrentEntities(
+    streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
+  ): Promise<Map<string, CanonicalEntity>>;
   append(events: readonly NewEntityEvent[]): Promise<void>;
   /** Remembers the raw hashes of the elements seen (by stream id), for the next snapshot's fast path. */
   recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void>;

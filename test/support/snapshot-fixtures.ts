@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** A covered entity in the export's shape (SPEC §1), with overrides. */
-export function coveredEntity(id340B: string, ceId: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function coveredEntity(
+  id340B: string,
+  ceId: number,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ceId,
     id340B,
@@ -13,10 +17,23 @@ export function coveredEntity(id340B: string, ceId: number, overrides: Record<st
     participatingStartDate: '2001-01-01T00:00:00',
     editDate: '2024-02-16T09:29:10.8756857',
     streetAddress: { addressLine1: '1 Main St', city: 'BOSTON', state: 'MA', zip: '02110' },
-    billingAddress: { organization: 'ORG', addressLine1: '2 Main St', city: 'BOSTON', state: 'MA', zip: '02110' },
-    shippingAddresses: [{ addressLine1: '1 Main St', city: 'BOSTON', state: 'MA', zip: '02110', is340BStreetAddress: true }],
+    billingAddress: {
+      organization: 'ORG',
+      addressLine1: '2 Main St',
+      city: 'BOSTON',
+      state: 'MA',
+      zip: '02110',
+    },
+    shippingAddresses: [
+      { addressLine1: '1 Main St', city: 'BOSTON', state: 'MA', zip: '02110', is340BStreetAddress: true },
+    ],
     authorizingOfficial: { name: 'A OFFICIAL', title: 'CEO', phoneNumber: '6175550100' },
-    primaryContact: { name: 'P CONTACT', title: 'COO', phoneNumber: '6175550101', phoneNumberExtension: '12' },
+    primaryContact: {
+      name: 'P CONTACT',
+      title: 'COO',
+      phoneNumber: '6175550101',
+      phoneNumberExtension: '12',
+    },
     medicaidNumbers: [{ medicaidNumber: '0123', state: 'MA' }],
     npiNumbers: [{ npiNumber: '1215284153', state: 'MA' }],
     contractPharmacies: [

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPool, type Database } from '../../src/db/open-database.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { createPool, type Database } from '../../src/db/open-database.ts';
 
 /** The local PostgreSQL server the tests run against (CI starts it). */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -16,7 +16,12 @@ export function registerEventsCommand(program: Command): void {
     .command('events')
     .description('list events in global order, or one stream in version order')
     .option('--stream <streamId>', 'only this stream, e.g. coveredEntity-DSH050001.1234')
-    .option('--since <position>', 'after this global position (with --stream: after this stream version)', parseCount, 0)
+    .option(
+      '--since <position>',
+      'after this global position (with --stream: after this stream version)',
+      parseCount,
+      0,
+    )
     .option('--limit <n>', 'at most this many events', parseCount, 100)
     .option('--json', 'print one JSON object per line')
     .action(async (flags: EventsFlags) => {

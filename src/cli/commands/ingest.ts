@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { catchUpProjections } from '../../../projections/catch-up-projections.ts';
 import type { ProjectorFailure } from '../../../projections/checkpoints.ts';
 import { OpaisError } from '../../errors.ts';
-import { ingestSnapshot, type IngestSummary } from '../../ingest/ingest-snapshot.ts';
+import { type IngestSummary, ingestSnapshot } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
 import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseInstant, parseRatio } from '../parse-options.ts';
@@ -23,9 +23,18 @@ export function registerIngestCommand(program: Command): void {
     .command('ingest')
     .description('stream a snapshot (path to .json/.zip) into the event store')
     .argument('<source>', 'the snapshot: a local .json or .zip file')
-    .option('--as-of <instant>', 'the snapshot as-of instant (ISO 8601, UTC if no zone); default: the source last-modified time', parseInstant)
+    .option(
+      '--as-of <instant>',
+      'the snapshot as-of instant (ISO 8601, UTC if no zone); default: the source last-modified time',
+      parseInstant,
+    )
     .option('--json', 'print the summary as one JSON object on stdout')
-    .option('--max-removal-ratio <ratio>', 'refuse a snapshot removing more than this share of current entities', parseRatio, 0.05)
+    .option(
+      '--max-removal-ratio <ratio>',
+      'refuse a snapshot removing more than this share of current entities',
+      parseRatio,
+      0.05,
+    )
     .option('--allow-mass-removal', 'apply the snapshot even if it removes more than --max-removal-ratio')
     .option('--no-wait', 'refuse at once if another ingest is running, instead of waiting for it')
     .option('--no-project', 'only append the events; leave the dim_* tables for `opais project`')
@@ -62,7 +71,18 @@ export function registerIngestCommand(program: Command): void {
 
 /** The `--json` object: the documented fields first, then the details. */
 function jsonSummary(summary: IngestSummary) {
-  const { asOf, source, sha256, alreadyApplied, registered, changed, removed, unchanged, skipped, durationMs } = summary;
+  const {
+    asOf,
+    source,
+    sha256,
+    alreadyApplied,
+    registered,
+    changed,
+    removed,
+    unchanged,
+    skipped,
+    durationMs,
+  } = summary;
   return {
     asOf,
     source,
@@ -92,7 +112,9 @@ function humanSummary(summary: IngestSummary): string {
     `  sha256 ${summary.sha256}, event-store position ${summary.globalPosition}`,
   ];
   if (summary.dataQualityProblemCount > 0) {
-    lines.push(`  data-quality problems: ${summary.dataQualityProblemCount} (first ${summary.dataQuality.length}):`);
+    lines.push(
+      `  data-quality problems: ${summary.dataQualityProblemCount} (first ${summary.dataQuality.length}):`,
+    );
     for (const problem of summary.dataQuality.slice(0, 20)) {
       lines.push(`    entity #${problem.index} (byte ${problem.offset}) ${problem.code}: ${problem.message}`);
     }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/open-database.ts';
 import { migrate } from '../../db/migrate.ts';
+import { openDatabase } from '../../db/open-database.ts';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -11,7 +11,9 @@ export function registerMigrateCommand(program: Command): void {
       try {
         const applied = await migrate(database.pool, database.schema);
         process.stdout.write(
-          applied.length ? `applied ${applied.join(', ')} to schema ${database.schema}\n` : `schema ${database.schema} is up to date\n`,
+          applied.length
+            ? `applied ${applied.join(', ')} to schema ${database.schema}\n`
+            : `schema ${database.schema} is up to date\n`,
         );
       } finally {
         await database.close();

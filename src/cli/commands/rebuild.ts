@@ -10,10 +10,11 @@ export function registerRebuildCommand(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const result = await withDatabase((database) =>
         rebuildProjections(database, {
-          onSnapshot: ({ batch, durationMs }) =>
+          onSnapshot: ({ batch, durationMs }) => {
             process.stderr.write(
               `replayed snapshot ${batch.position} (as of ${batch.stamp}) in ${Math.round(durationMs)} ms\n`,
-            ),
+            );
+          },
         }),
       );
       if (flags.json) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { projectionStatus } from '../../../projections/projection-status.ts';
 import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -25,6 +26,7 @@ export function registerStatusCommand(program: Command): void {
             : null,
           entities: { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 },
           eventStorePosition: await store.headPosition(),
+          projectors: await projectionStatus(database),
         };
       });
       if (flags.json) {
@@ -39,6 +41,11 @@ export function registerStatusCommand(program: Command): void {
           ? `last snapshot: as of ${status.lastSnapshot.asOf}, sha256 ${status.lastSnapshot.sha256}`
           : 'last snapshot: none',
         `entities: ${status.entities.current} current, ${status.entities.removed} removed`,
+        'projectors:',
+        ...status.projectors.map(
+          (projector) =>
+            `  ${projector.projector.padEnd(26)} position ${projector.position}, lag ${projector.lagEvents} events / ${Math.round(projector.lagSeconds)} s${projector.error ? `, STOPPED at ${projector.errorPosition}: ${projector.error}` : ''}`,
+        ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

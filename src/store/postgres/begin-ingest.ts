@@ -2,7 +2,11 @@ import type pg from 'pg';
 import { advisoryLockKey } from '../../db/advisory-lock-key.ts';
 import { OpaisError } from '../../errors.ts';
 import { deterministicEventId } from '../../events/event-id.ts';
-import { eventSchemaVersions, type CanonicalEntity, type SnapshotIngestedV1 } from '../../events/event-types.ts';
+import {
+  type CanonicalEntity,
+  eventSchemaVersions,
+  type SnapshotIngestedV1,
+} from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
 import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
 import { copyRows } from './copy-rows.ts';
@@ -46,8 +50,11 @@ export async function beginIngest(
     const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
     const lockKey = advisoryLockKey(`ingest:${rows[0]?.schema}`);
     if (options.wait === false) {
-      const lock = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [lockKey]);
-      if (!lock.rows[0]?.locked) throw new OpaisError('INGEST_BUSY', 'another ingest is running; try again later');
+      const lock = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
+        lockKey,
+      ]);
+      if (!lock.rows[0]?.locked)
+        throw new OpaisError('INGEST_BUSY', 'another ingest is running; try again later');
     } else {
       await client.query('select pg_advisory_xact_lock($1)', [lockKey]);
     }
@@ -61,7 +68,9 @@ export async function beginIngest(
   const asOfIso = asOf.toISOString();
   const snapshotStream = snapshotStreamId(asOf);
   const metadataJson = JSON.stringify({ asOf: asOfIso, snapshotStream });
-  const head = await client.query<{ head: number }>('select coalesce(max(global_position), 0) as head from events');
+  const head = await client.query<{ head: number }>(
+    'select coalesce(max(global_position), 0) as head from events',
+  );
   const startPosition = head.rows[0]?.head ?? 0;
   const registryChanges = new Map<string, RegistryChange>();
   let rawHashes: ReadonlyMap<string, string> = new Map();
@@ -78,7 +87,10 @@ export async function beginIngest(
   };
 
   const selectSnapshot = async (clause: string, values: unknown[]): Promise<AppliedSnapshot | undefined> => {
-    const result = await client.query<SnapshotRow>(`select ${snapshotColumns} from snapshots ${clause}`, values);
+    const result = await client.query<SnapshotRow>(
+      `select ${snapshotColumns} from snapshots ${clause}`,
+      values,
+    );
     return result.rows[0] ? mapSnapshot(result.rows[0]) : undefined;
   };
 
@@ -98,7 +110,9 @@ export async function beginIngest(
         stream_version: number;
         is_current: boolean;
         raw_hash: string | null;
-      }>('select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry');
+      }>(
+        'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry',
+      );
       const registry: Registry = new Map();
       for (const row of result.rows) {
         registry.set(row.stream_id, {
@@ -258,8 +272,13 @@ async function writeRegistry(
 function asConflict(error: unknown): unknown {
   const pgError = error as { code?: string; detail?: string };
   return pgError.code === '23505'
-    ? new OpaisError('STREAM_VERSION_CONFLICT', `an event stream was appended to concurrently: ${pgError.detail}`, undefined, {
-        cause: error,
-      })
+    ? new OpaisError(
+        'STREAM_VERSION_CONFLICT',
+        `an event stream was appended to concurrently: ${pgError.detail}`,
+        undefined,
+        {
+          cause: error,
+        },
+      )
     : error;
 }

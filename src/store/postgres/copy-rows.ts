@@ -26,5 +26,8 @@ export async function copyRows(
     }
     if (chunk) yield chunk;
   };
-  await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
+  await pipeline(
+    Readable.from(lines()),
+    client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
+  );
 }

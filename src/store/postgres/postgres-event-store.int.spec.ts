@@ -17,7 +17,13 @@ afterAll(() => database.close());
 
 const snapshot = (asOf: Date, sha256: string): SnapshotIngestedV1 => ({
   asOf: asOf.toISOString(),
-  source: { kind: 'file', path: '/x.json', fileName: 'x.json', sizeBytes: 1, lastModified: asOf.toISOString() },
+  source: {
+    kind: 'file',
+    path: '/x.json',
+    fileName: 'x.json',
+    sizeBytes: 1,
+    lastModified: asOf.toISOString(),
+  },
   sha256,
   counts: { entities: 1, registered: 1, changed: 0, removed: 0, unchanged: 0, skipped: 0, duplicates: 0 },
   dataQualityProblemCount: 0,
@@ -43,7 +49,10 @@ describe('PostgreSQL event store', () => {
       ['SnapshotIngested', 'snapshot-2026-01-01T05:00:00.000Z', 1],
     ]);
     expect(events[0]?.data).toMatchObject({ entity: { name: 'a\\b\ttab' } });
-    expect(events[0]?.metadata).toEqual({ asOf: asOf.toISOString(), snapshotStream: 'snapshot-2026-01-01T05:00:00.000Z' });
+    expect(events[0]?.metadata).toEqual({
+      asOf: asOf.toISOString(),
+      snapshotStream: 'snapshot-2026-01-01T05:00:00.000Z',
+    });
     expect(applied.globalPosition).toBe(events[2]?.globalPosition);
     expect(await store.headPosition()).toBe(applied.globalPosition);
     expect((await store.listSnapshots()).map((s) => s.sha256)).toEqual(['sha-1']);
@@ -53,7 +62,13 @@ describe('PostgreSQL event store', () => {
     const asOf = new Date('2026-01-02T05:00:00Z');
     const session = await store.beginIngest({ asOf });
     const registry = await session.loadRegistry();
-    expect(registry.get('coveredEntity-A.1')).toEqual({ id340B: 'A', ceId: 1, contentHash: 'h1', streamVersion: 1, isCurrent: true });
+    expect(registry.get('coveredEntity-A.1')).toEqual({
+      id340B: 'A',
+      ceId: 1,
+      contentHash: 'h1',
+      streamVersion: 1,
+      isCurrent: true,
+    });
     expect(await session.readCurrentEntities([{ streamId: 'coveredEntity-B.2', streamVersion: 1 }])).toEqual(
       new Map([['coveredEntity-B.2', { name: 'b' }]]),
     );
@@ -67,7 +82,11 @@ describe('PostgreSQL event store', () => {
     const next = await store.beginIngest({ asOf: new Date('2026-01-03T00:00:00Z') });
     const after = await next.loadRegistry();
     await next.abort();
-    expect(after.get('coveredEntity-A.1')).toMatchObject({ streamVersion: 2, isCurrent: false, contentHash: 'h1' });
+    expect(after.get('coveredEntity-A.1')).toMatchObject({
+      streamVersion: 2,
+      isCurrent: false,
+      contentHash: 'h1',
+    });
     expect(after.has('coveredEntity-C.3')).toBe(false);
     expect((await store.readStream('coveredEntity-C.3')).length).toBe(0);
     expect((await store.readStream('coveredEntity-A.1')).map((event) => event.type)).toEqual([
@@ -87,7 +106,9 @@ describe('PostgreSQL event store', () => {
 
   it('is single-writer: a second session waits, or is refused with no-wait', async () => {
     const first = await store.beginIngest({ asOf: new Date('2026-01-05T00:00:00Z') });
-    await expect(store.beginIngest({ asOf: new Date('2026-01-05T00:00:00Z'), wait: false })).rejects.toMatchObject({
+    await expect(
+      store.beginIngest({ asOf: new Date('2026-01-05T00:00:00Z'), wait: false }),
+    ).rejects.toMatchObject({
       code: 'INGEST_BUSY',
     });
     let secondStarted = false;

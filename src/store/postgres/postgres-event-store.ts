@@ -14,7 +14,9 @@ export function createPostgresEventStore(pool: pg.Pool): EventStore {
     readStream: (streamId, options) => readStream(pool, streamId, options),
     listSnapshots: () => listSnapshots(pool),
     async headPosition() {
-      const { rows } = await pool.query<{ head: number }>('select coalesce(max(global_position), 0) as head from events');
+      const { rows } = await pool.query<{ head: number }>(
+        'select coalesce(max(global_position), 0) as head from events',
+      );
       return rows[0]?.head ?? 0;
     },
   };

@@ -1,37 +1,16 @@
-import { memberObject, text } from '../source-values.ts';
+import { memberObject } from '../source-values.ts';
 import type { EntityTableSpec } from '../table-spec.ts';
+import { addressCells, addressColumns } from './address-cells.ts';
 
 /** An entity without a streetAddress has no row (its key disappears). */
 export const dimCeStreetAddress: EntityTableSpec = {
   table: 'dim_ce_street_address',
-  columns: [
-    'id340b',
-    'ce_id',
-    'address_line1',
-    'address_line2',
-    'address_line3',
-    'city',
-    'state',
-    'zip',
-    'zip4',
-  ],
+  columns: ['id340b', 'ce_id', ...addressColumns],
   keyLength: 2,
   timestampColumns: new Set(),
   rows(entity, key) {
     if (entity.streetAddress === undefined) return [];
     const address = memberObject(entity, 'streetAddress', 'streetAddress');
-    return [
-      [
-        key.id340b,
-        key.ceId,
-        text(address.addressLine1, 'streetAddress.addressLine1'),
-        text(address.addressLine2, 'streetAddress.addressLine2'),
-        text(address.addressLine3, 'streetAddress.addressLine3'),
-        text(address.city, 'streetAddress.city'),
-        text(address.state, 'streetAddress.state'),
-        text(address.zip, 'streetAddress.zip'),
-        text(address.zip4, 'streetAddress.zip4'),
-      ],
-    ];
+    return [[key.id340b, key.ceId, ...addressCells(address, 'streetAddress')]];
   },
 };

@@ -69,37 +69,23 @@ export function registerIngestCommand(program: Command): void {
     });
 }
 
-/** The `--json` object: the documented fields first, then the details. */
+/** The documented fields of the `--json` object, which come first; the details follow. */
+const documentedFields = [
+  'asOf',
+  'source',
+  'sha256',
+  'alreadyApplied',
+  'registered',
+  'changed',
+  'removed',
+  'unchanged',
+  'skipped',
+  'durationMs',
+] as const;
+
 function jsonSummary(summary: IngestSummary) {
-  const {
-    asOf,
-    source,
-    sha256,
-    alreadyApplied,
-    registered,
-    changed,
-    removed,
-    unchanged,
-    skipped,
-    durationMs,
-  } = summary;
-  return {
-    asOf,
-    source,
-    sha256,
-    alreadyApplied,
-    registered,
-    changed,
-    removed,
-    unchanged,
-    skipped,
-    durationMs,
-    entities: summary.entities,
-    duplicates: summary.duplicates,
-    globalPosition: summary.globalPosition,
-    dataQualityProblemCount: summary.dataQualityProblemCount,
-    dataQuality: summary.dataQuality,
-  };
+  const { sourceInfo: _sourceInfo, ...details } = summary;
+  return { ...Object.fromEntries(documentedFields.map((field) => [field, summary[field]])), ...details };
 }
 
 function humanSummary(summary: IngestSummary): string {

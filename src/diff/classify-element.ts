@@ -14,7 +14,7 @@ export function classifyElement(previous: RegistryEntry | undefined, contentHash
 /** Keys current before the snapshot and absent from it are removed. */
 export function* removedStreams(
   registry: Map<string, RegistryEntry>,
-  seen: ReadonlySet<string>,
+  seen: { has(streamId: string): boolean },
 ): Generator<string> {
   for (const [streamId, entry] of registry) {
     if (entry.isCurrent && !seen.has(streamId)) yield streamId;

@@ -144,11 +144,11 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
 
     await session.discard(diff.conflicting);
     await session.recordRawHashes(diff.rawHashes);
-    const removals = [...removedStreams(registry, new Set(diff.seen.keys()))];
+    const removals = [...removedStreams(registry, diff.seen)];
     guardMassRemoval(options, registry, removals.length);
     await session.append(
       removals.map((streamId) => {
-        const previous = registry.get(streamId) as NonNullable<ReturnType<Registry['get']>>;
+        const previous = registry.get(streamId) as RegistryEntry;
         return removedEvent(
           { id340B: previous.id340B, ceId: previous.ceId, streamVersion: previous.streamVersion + 1 },
           previous.contentHash,

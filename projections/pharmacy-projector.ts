@@ -99,7 +99,9 @@ export const pharmacyProjector: Projector = {
           const before =
             stored.get(entityKey(change.key.id340b, change.key.ceId)) ?? new Map<string, StoredSource[]>();
           for (const source of sources[index] as Row[]) {
-            const kept = before.get(JSON.stringify(source))?.pop();
+            // An entity with no stored sources (all of day-0) keeps none: not building the key skips
+            // 452k JSON.stringify calls on a full-scale day-0 (≈ 0.5 s of Node CPU measured).
+            const kept = before.size > 0 ? before.get(JSON.stringify(source))?.pop() : undefined;
             if (kept) continue;
             added.push({ source, position: change.position });
             touch(sourcePharmacyId(source), change.position);

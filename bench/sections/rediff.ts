@@ -49,59 +49,32 @@ export const rediffSection: BenchSection = {
       max: (3 * megabytes) / 200,
       text: `≤ ${((3 * megabytes) / 200).toFixed(1)} s (3 s/200 MB)`,
     };
-    const rows: BenchRow[] = [];
-    for (const baseline of baselineReaders) {
-      rows.push({
-        metric: `(a) re-diff ${megabytes.toFixed(0)} MB, wall`,
-        unit: 's',
-        ours: figure('ours', (result) => result.wallMs / 1000),
-        baseline: { name: baseline, value: figure(baseline, (result) => result.wallMs / 1000) },
-        target: wallTarget,
-        note: note('ours') ?? note(baseline),
-      });
-    }
-    for (const baseline of baselineReaders) {
-      rows.push({
-        metric: '(a) re-diff, peak RSS',
-        unit: 'MB',
-        ours: figure('ours', (result) => result.maxRssMb),
-        baseline: { name: baseline, value: figure(baseline, (result) => result.maxRssMb) },
-        target: { max: 300, text: '≤ 300 MB' },
-      });
-    }
-    rows.push(
+    const wall = (result: ChildResult) => result.wallMs / 1000;
+    const rss = (result: ChildResult) => result.maxRssMb;
+    /** A reader's wall time and peak RSS beside another's. */
+    const compare = (reader: ReaderName, against: ReaderName, what: string): BenchRow[] => [
       {
-        metric: '(a) re-diff, ours parsing every element (no raw-hash skip), wall',
+        metric: `(a) re-diff${what}, wall`,
         unit: 's',
-        ours: figure('ours-parse-all', (result) => result.wallMs / 1000),
-        baseline: { name: 'ours', value: figure('ours', (result) => result.wallMs / 1000) },
+        ours: figure(reader, wall),
+        baseline: { name: against, value: figure(against, wall) },
         target: wallTarget,
-        note: note('ours-parse-all'),
+        note: note(reader) ?? note(against),
       },
       {
-        metric: '(a) re-diff, ours parsing every element, peak RSS',
+        metric: `(a) re-diff${what}, peak RSS`,
         unit: 'MB',
-        ours: figure('ours-parse-all', (result) => result.maxRssMb),
-        baseline: { name: 'ours', value: figure('ours', (result) => result.maxRssMb) },
+        ours: figure(reader, rss),
+        baseline: { name: against, value: figure(against, rss) },
         target: { max: 300, text: '≤ 300 MB' },
       },
-      {
-        metric: '(a) re-diff, ours parsing every element without worker threads, wall',
-        unit: 's',
-        ours: figure('ours-1-thread', (result) => result.wallMs / 1000),
-        baseline: { name: 'ours', value: figure('ours', (result) => result.wallMs / 1000) },
-        target: wallTarget,
-        note: note('ours-1-thread'),
-      },
-      {
-        metric: '(a) re-diff, ours parsing every element without worker threads, peak RSS',
-        unit: 'MB',
-        ours: figure('ours-1-thread', (result) => result.maxRssMb),
-        baseline: { name: 'ours', value: figure('ours', (result) => result.maxRssMb) },
-        target: { max: 300, text: '≤ 300 MB' },
-      },
+    ];
+    const rows: BenchRow[] = [
+      ...baselineReaders.flatMap((baseline) => compare('ours', baseline, ` ${megabytes.toFixed(0)} MB`)),
+      ...compare('ours-parse-all', 'ours', ', ours parsing every element (no raw-hash skip)'),
+      ...compare('ours-1-thread', 'ours', ', ours parsing every element without worker threads'),
       { metric: '(info) child floor: node + tsx, peak RSS', unit: 'MB', ours: floor.maxRssMb },
-    );
+    ];
     return rows;
   },
 };

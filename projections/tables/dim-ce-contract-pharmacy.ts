@@ -1,6 +1,7 @@
 import { OpaisError } from '../../src/errors.ts';
-import { idText, memberObject, memberObjects, sourceTimestamp, text } from '../source-values.ts';
+import { idText, memberObjects, sourceTimestamp } from '../source-values.ts';
 import type { EntityTableSpec } from '../table-spec.ts';
+import { pharmacyCells } from './pharmacy-cells.ts';
 
 export const dimCeContractPharmacy: EntityTableSpec = {
   table: 'dim_ce_contract_pharmacy',
@@ -27,19 +28,12 @@ export const dimCeContractPharmacy: EntityTableSpec = {
       const contractId = idText(contract.contractId, `${path}.contractId`);
       // The key's third part: a contract without one cannot be told apart from the entity's others.
       if (contractId === null) throw new OpaisError('PROJECTION_FAILED', `${path}.contractId is missing`);
-      const address = memberObject(contract, 'address', `${path}.address`);
       return [
         key.id340b,
         key.ceId,
         contractId,
         idText(contract.pharmacyId, `${path}.pharmacyId`),
-        text(contract.name, `${path}.name`),
-        text(address.addressLine1, `${path}.address.addressLine1`),
-        text(address.addressLine2, `${path}.address.addressLine2`),
-        text(address.city, `${path}.address.city`),
-        text(address.state, `${path}.address.state`),
-        text(address.zip, `${path}.address.zip`),
-        text(contract.phoneNumber, `${path}.phoneNumber`),
+        ...pharmacyCells(contract, path),
         sourceTimestamp(contract.beginDate, `${path}.beginDate`),
         sourceTimestamp(contract.terminationDate, `${path}.terminationDate`),
       ];

@@ -1,6 +1,7 @@
 import type { CanonicalEntity } from '../../src/events/event-types.ts';
-import { idText, memberObject, memberObjects, sourceTimestamp, text } from '../source-values.ts';
+import { idText, memberObjects, sourceTimestamp } from '../source-values.ts';
 import type { Cell, EntityKey, Row, TableSpec } from '../table-spec.ts';
+import { pharmacyCells } from './pharmacy-cells.ts';
 
 /**
  * dim_pharmacy is built across entities (SPEC §4): a pharmacy is current
@@ -42,20 +43,13 @@ export function pharmacySources(entity: CanonicalEntity, key: EntityKey): Row[] 
     const path = `contractPharmacies[${index}]`;
     const pharmacyId = idText(contract.pharmacyId, `${path}.pharmacyId`);
     if (pharmacyId === null) continue;
-    const address = memberObject(contract, 'address', `${path}.address`);
     sources.push([
       key.id340b,
       key.ceId,
       idText(contract.contractId, `${path}.contractId`),
       sourceTimestamp(contract.editDate, `${path}.editDate`),
       pharmacyId,
-      text(contract.name, `${path}.name`),
-      text(address.addressLine1, `${path}.address.addressLine1`),
-      text(address.addressLine2, `${path}.address.addressLine2`),
-      text(address.city, `${path}.address.city`),
-      text(address.state, `${path}.address.state`),
-      text(address.zip, `${path}.address.zip`),
-      text(contract.phoneNumber, `${path}.phoneNumber`),
+      ...pharmacyCells(contract, path),
     ]);
   }
   return sources;

@@ -1,5 +1,5 @@
 /** SPEC §2: an entity's stream is `coveredEntity-<id340B>.<ceId>`; a snapshot's is `snapshot-<as-of>`. */
-export const entityCategory = 'coveredEntity';
+const entityCategory = 'coveredEntity';
 
 export function entityStreamId(id340B: string, ceId: number): string {
   return `${entityCategory}-${id340B}.${ceId}`;

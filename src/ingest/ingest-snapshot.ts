@@ -52,7 +52,7 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
 }
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
-export const listedProblemLimit = 100;
+const listedProblemLimit = 100;
 const batchEvents = 2000;
 const batchBytes = 16 << 20;
 

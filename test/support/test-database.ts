@@ -22,7 +22,7 @@ export async function createTestDatabase(prefix = 't'): Promise<Database> {
   };
 }
 
-export async function dropSchema(schema: string): Promise<void> {
+async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: testDatabaseUrl });
   await client.connect();
   try {

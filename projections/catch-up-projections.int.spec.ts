@@ -251,6 +251,26 @@ describe('poison events', () => {
     expect(await count('dim_ce_contract_pharmacy', "id340b <> 'DSH000001'")).toBe(0);
   });
 
+  it('a row the database refuses stops only its table, though later writes were queued behind it', async () => {
+    // Writes are queued, so the refused COPY aborts the transaction under statements of other projectors.
+    await database.pool.query("alter table dim_npi add constraint test_refuses check (npi <> '1999999999')");
+    await appendTestSnapshot(database.pool, day(1), [registered(hospital)]);
+    const refused = { ...hospital, npiNumbers: [{ npiNumber: '1999999999', state: 'MA' }] };
+    const poisoned = await appendTestSnapshot(database.pool, day(2), [changed(refused), registered(clinic)]);
+    const later = await appendTestSnapshot(database.pool, day(3), [changed({ ...clinic, name: 'LATER' })]);
+    const result = await catchUpProjections(database);
+
+    expect(result.failures.map((failure) => failure.projector)).toEqual(['dim_npi']);
+    const state = await checkpoints();
+    expect(state.dim_npi).toMatchObject({ position: poisoned - 3, error_position: poisoned });
+    expect(state.dim_npi?.error).toMatch(/cannot be projected into dim_npi: .*test_refuses/);
+    for (const [projector, checkpoint] of Object.entries(state)) {
+      if (projector !== 'dim_npi') expect(checkpoint).toMatchObject({ position: later, error: null });
+    }
+    expect(await count('dim_ce', "name = 'LATER'")).toBe(1);
+    expect(await count('dim_npi', "npi = '1999999999'")).toBe(0);
+  });
+
   it('an event nobody can read stops every projector at that snapshot', async () => {
     const position = await appendTestSnapshot(database.pool, day(1), [
       { ...registered(hospital), schemaVersion: 9 },

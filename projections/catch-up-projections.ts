@@ -14,6 +14,7 @@ import { projectors as allProjectors } from './projectors.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
 import { nextSnapshotBatch, type SnapshotBatch } from './snapshot-batch.ts';
 import { isTransientError } from './transient-error.ts';
+import { isAbortedTransaction, WriteBehind } from './write-behind.ts';
 
 export interface CatchUpOptions {
   /** Stop each named projector at this position (verify replays up to the live tables' checkpoints). */
@@ -179,17 +180,17 @@ async function project(
   batch: SnapshotBatch,
   participants: readonly Projector[],
 ): Promise<void> {
+  const writes = new WriteBehind(client);
   const projections = participants.map((projector) => ({
     projector,
-    projection: projector.begin(client, batch),
+    projection: projector.begin(batch, writes.for(projector.name)),
   }));
   // Reading an event nobody can interpret stops every participant; a projector's own step stops only it.
   const blame = async <T>(blamed: readonly Projector[], step: () => Promise<T>): Promise<T> => {
     try {
       return await step();
     } catch (error) {
-      if (isTransientError(error)) throw error;
-      throw new ProjectorsFailed(blamed.map((projector) => failureOf(projector.name, batch, error)));
+      throw await failuresAfter(writes, batch, blamed, error);
     }
   };
   const chunks = readEntityChanges(reader, batch);
@@ -197,13 +198,41 @@ async function project(
     for (;;) {
       const next = await blame(participants, () => chunks.next());
       if (next.done) break;
-      for (const { projector, projection } of projections)
+      for (const { projector, projection } of projections) {
         await blame([projector], () => projection.apply(next.value));
+        await writes.catchUp();
+      }
     }
   } finally {
     await chunks.return(undefined);
   }
   for (const { projector, projection } of projections) await blame([projector], () => projection.finish());
+  const failed = await writes.settle();
+  if (failed.size > 0) throw await failuresAfter(writes, batch, [], undefined);
+}
+
+/**
+ * What to throw when a step failed (or, with no error, when queued writes
+ * did): a transient error as it is, to be retried; otherwise the projectors
+ * whose own writes failed, and those blamed for the step unless its error
+ * only says that an earlier write had aborted the transaction.
+ */
+async function failuresAfter(
+  writes: WriteBehind,
+  batch: SnapshotBatch,
+  blamed: readonly Projector[],
+  error: unknown,
+): Promise<unknown> {
+  if (error !== undefined && isTransientError(error)) return error;
+  const failed = await writes.settle();
+  const transient = [...failed.values()].find(isTransientError);
+  if (transient !== undefined) return transient;
+  const failures = [...failed].map(([projector, cause]) => failureOf(projector, batch, cause));
+  if (error !== undefined && (!isAbortedTransaction(error) || failures.length === 0)) {
+    for (const projector of blamed)
+      if (!failed.has(projector.name)) failures.push(failureOf(projector.name, batch, error));
+  }
+  return new ProjectorsFailed(failures);
 }
 
 function failureOf(projector: string, batch: SnapshotBatch, error: unknown): ProjectorFailure {

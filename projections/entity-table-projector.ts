@@ -19,18 +19,23 @@ import {
 export function entityTableProjector(spec: EntityTableSpec): Projector {
   return {
     name: spec.table,
-    begin(client, batch) {
+    begin(batch, writes) {
       return {
         async apply(changes) {
           const next = changes.map((change) => nextRows(spec, change));
           // A registered entity was not current, so it has no current versions: a day-0 snapshot reads nothing back.
           const known = changes.filter((change) => change.type !== 'CoveredEntityRegistered');
-          const current = await loadCurrentVersions(
-            client,
-            spec,
-            ['id340b', 'ce_id'],
-            [known.map((change) => change.key.id340b), known.map((change) => change.key.ceId)],
-          );
+          const current =
+            known.length === 0
+              ? []
+              : await writes.read((client) =>
+                  loadCurrentVersions(
+                    client,
+                    spec,
+                    ['id340b', 'ce_id'],
+                    [known.map((change) => change.key.id340b), known.map((change) => change.key.ceId)],
+                  ),
+                );
           const currentByEntity = new Map<string, CurrentVersion[]>();
           for (const version of current) {
             const key = entityKey(version.row[0], version.row[1]);
@@ -50,8 +55,8 @@ export function entityTableProjector(spec: EntityTableSpec): Projector {
             for (const { row, changeType } of diff.insert)
               inserted.push({ row, changeType, position: change.position });
           }
-          await expireVersions(client, spec.table, batch, expired);
-          await insertVersions(client, spec, batch, inserted);
+          expireVersions(writes, spec.table, batch, expired);
+          insertVersions(writes, spec, batch, inserted);
         },
         async finish() {},
       };

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { copyRows } from '../src/store/postgres/copy-rows.ts';
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import { diffVersions } from './scd2-diff.ts';
@@ -68,11 +67,13 @@ async function loadSources(
 
 export const pharmacyProjector: Projector = {
   name: dimPharmacy.table,
-  begin(client, batch) {
+  begin(batch, writes) {
     const touchedBy = new Map<string, number>();
     const bestWritten = new Map<string, Row>();
-    const hadSources = client
-      .query<{ any: boolean }>('select exists (select 1 from dim_pharmacy_sources) as any')
+    const hadSources = writes
+      .read((client) =>
+        client.query<{ any: boolean }>('select exists (select 1 from dim_pharmacy_sources) as any'),
+      )
       .then(({ rows }) => rows[0]?.any === true);
     hadSources.catch(() => {}); // awaited in apply/finish
     const touch = (pharmacyId: string, position: number) =>
@@ -90,7 +91,8 @@ export const pharmacyProjector: Projector = {
         const known = (await hadSources)
           ? changes.filter((change) => change.type !== 'CoveredEntityRegistered')
           : [];
-        const stored = await loadSources(client, known);
+        const stored =
+          known.length === 0 ? new Map() : await writes.read((client) => loadSources(client, known));
         const removed: string[] = [];
         const added: { source: Row; position: number }[] = [];
         for (const [index, change] of changes.entries()) {
@@ -113,18 +115,13 @@ export const pharmacyProjector: Projector = {
           }
         }
         if (removed.length > 0) {
-          await client.query('delete from dim_pharmacy_sources where ctid = any($1::tid[])', [removed]);
+          writes.query('delete from dim_pharmacy_sources where ctid = any($1::tid[])', [removed]);
         }
         const rows = function* () {
           for (const { source, position } of added) yield [...source, position];
         };
         if (added.length > 0) {
-          await copyRows(
-            client,
-            'dim_pharmacy_sources',
-            [...pharmacySourceColumns, 'event_position'],
-            rows(),
-          );
+          writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], rows());
         }
       },
 
@@ -135,26 +132,30 @@ export const pharmacyProjector: Projector = {
         // columns, so only those are read back: a chain named by hundreds of entities costs a few rows.
         const { rows: unchanged } = !(await hadSources)
           ? { rows: [] }
-          : await client.query<(string | null)[]>({
-              text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
+          : await writes.read((client) =>
+              client.query<(string | null)[]>({
+                text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
                        cross join lateral (
                          select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
                            from (select *, rank() over (order by edit_stp desc nulls last) as latest
                                    from dim_pharmacy_sources
                                   where pharmacy_id = k.pharmacy_id and event_position <= $2) s
                           where s.latest = 1 offset 0) v`,
-              values: [pharmacyIds, batch.after],
-              rowMode: 'array',
-            });
-        const current = await loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]);
+                values: [pharmacyIds, batch.after],
+                rowMode: 'array',
+              }),
+            );
+        const current = await writes.read((client) =>
+          loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]),
+        );
         const diff = diffVersions(
           dimPharmacy,
           current,
           pharmacyRows([...unchanged, ...bestWritten.values()]),
         );
         const currentIds = new Map(current.map((version) => [version.rowId, version.row[0] as string]));
-        await expireVersions(
-          client,
+        expireVersions(
+          writes,
           dimPharmacy.table,
           batch,
           diff.expire.map(({ rowId, deleted }) => ({
@@ -163,8 +164,8 @@ export const pharmacyProjector: Projector = {
             position: touchedBy.get(currentIds.get(rowId) as string) as number,
           })),
         );
-        await insertVersions(
-          client,
+        insertVersions(
+          writes,
           dimPharmacy,
           batch,
           diff.insert.map(({ row, changeType }) => ({

@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import { OpaisError } from '../src/errors.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
+import type { Writes } from './write-behind.ts';
 
 /**
  * A projector owns one table and a checkpoint. The runner applies a whole
@@ -12,7 +12,7 @@ import type { SnapshotBatch } from './snapshot-batch.ts';
  */
 export interface Projector {
   readonly name: string;
-  begin(client: pg.PoolClient, batch: SnapshotBatch): SnapshotProjection;
+  begin(batch: SnapshotBatch, writes: Writes): SnapshotProjection;
 }
 
 export interface SnapshotProjection {

@@ -32,11 +32,14 @@ export interface ReadOptions {
  * projection's transaction (the events are committed, so it sees them all).
  * Reading whole `data` and picking members in JavaScript is cheaper than
  * `data->'entity'` in SQL (full-scale day-0: 3.4 s vs 4.8 s in PostgreSQL).
+ * Chunks are small because a chunk's parsed events live until every
+ * projector has applied it: 500 rather than 2000 events cut a full-scale
+ * day-0's scavenges from ≈ 3.3 s to ≈ 2.4 s.
  */
 export async function* readEntityChanges(
   reader: pg.ClientBase,
   batch: SnapshotBatch,
-  { maxEvents = 2000, maxBytes = 16 << 20 }: ReadOptions = {},
+  { maxEvents = 500, maxBytes = 16 << 20 }: ReadOptions = {},
 ): AsyncGenerator<EntityChange[]> {
   const { rows: index } = await reader.query<{ position: number; stream_id: string; size: number }>(
     `select global_position as position, stream_id, pg_column_size(data) as size from events

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { copyRows } from '../src/store/postgres/copy-rows.ts';
 import type { CurrentVersion } from './scd2-diff.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { Row, TableSpec } from './table-spec.ts';
+import type { Writes } from './write-behind.ts';
 
 /**
  * The set-based reads and writes of SCD2 versions: one query per table and
@@ -66,14 +66,14 @@ export async function loadCurrentVersions(
   return rows.map((row) => ({ rowId: Number(row[0]), row: row.slice(1) }));
 }
 
-export async function expireVersions(
-  client: pg.ClientBase,
+export function expireVersions(
+  writes: Writes,
   table: string,
   batch: SnapshotBatch,
   expired: readonly ExpiredVersion[],
-): Promise<void> {
+): void {
   if (expired.length === 0) return;
-  await client.query(
+  writes.query(
     `update ${table} t
         set expiration_stp = $1::timestamp, current_version_flg = 'N', expired_position = u.position,
             change_type = case when u.deleted then 'DELETE' else t.change_type end
@@ -89,20 +89,19 @@ export async function expireVersions(
 }
 
 /** New current versions, effective at the batch's as-of. Call after expiring their predecessors (one current row per key). */
-export async function insertVersions(
-  client: pg.PoolClient,
+export function insertVersions(
+  writes: Writes,
   spec: TableSpec,
   batch: SnapshotBatch,
   versions: readonly NewVersion[],
-): Promise<void> {
+): void {
   if (versions.length === 0) return;
   // Rows are made as COPY consumes them, so each dies young instead of the whole set being kept.
   const rows = function* () {
     for (const version of versions)
       yield [...version.row, batch.stamp, version.changeType, version.position, batch.asOf];
   };
-  await copyRows(
-    client,
+  writes.copy(
     spec.table,
     [...spec.columns, 'effective_stp', 'change_type', 'event_position', 'snapshot_as_of'],
     rows(),

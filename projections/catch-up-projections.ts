@@ -223,8 +223,9 @@ async function failuresAfter(
   blamed: readonly Projector[],
   error: unknown,
 ): Promise<unknown> {
-  if (error !== undefined && isTransientError(error)) return error;
+  // Settled first either way: the rollback that follows must not overtake a write still under way.
   const failed = await writes.settle();
+  if (error !== undefined && isTransientError(error)) return error;
   const transient = [...failed.values()].find(isTransientError);
   if (transient !== undefined) return transient;
   const failures = [...failed].map(([projector, cause]) => failureOf(projector, batch, cause));

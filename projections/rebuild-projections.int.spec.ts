@@ -84,6 +84,36 @@ describe('rebuildProjections', () => {
     expect([...seen]).toEqual([300]);
   });
 
+  it("keeps the live tables' grants, so a read-only role can still read after the swap", async () => {
+    const reader = `${database.schema}_reader`;
+    await database.pool.query(`create role ${reader} nologin`);
+    try {
+      await database.pool.query(`grant usage on schema ${database.schema} to ${reader}`);
+      await database.pool.query(`grant select on dim_ce, dim_pharmacy to ${reader}`);
+      await database.pool.query(`grant select, update on dim_npi to ${reader} with grant option`);
+      await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
+        { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },
+      ]);
+      await catchUpProjections(database);
+      await rebuildProjections(database);
+
+      const { rows } = await database.pool.query<{ grant: string }>(
+        `select table_name || ' ' || privilege_type || ' ' || is_grantable as grant
+           from information_schema.role_table_grants where grantee = $1 order by 1`,
+        [reader],
+      );
+      expect(rows.map((row) => row.grant)).toEqual([
+        'dim_ce SELECT NO',
+        'dim_npi SELECT YES',
+        'dim_npi UPDATE YES',
+        'dim_pharmacy SELECT NO',
+      ]);
+    } finally {
+      await database.pool.query(`drop owned by ${reader}`);
+      await database.pool.query(`drop role ${reader}`);
+    }
+  });
+
   it('includes a snapshot ingested while it replays', async () => {
     await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
       { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },

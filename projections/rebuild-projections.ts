@@ -72,6 +72,7 @@ async function swapIn(pool: pg.Pool, rebuilt: string, live: string): Promise<boo
       'select tablename as name from pg_tables where schemaname = $1 order by tablename',
       [rebuilt],
     );
+    for (const { name } of tables) await carryGrants(client, `${live}.${name}`, `${rebuilt}.${name}`);
     const replaced = scratchSchemaName(live, 'replaced');
     await client.query(`create schema ${replaced}`);
     for (const { name } of tables)
@@ -87,5 +88,23 @@ async function swapIn(pool: pg.Pool, rebuilt: string, live: string): Promise<boo
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Grants the rebuilt table what the live one granted (table privileges, to
+ * the same roles), so that a read-only role, such as the API's, can still
+ * read after the swap. Column privileges are not carried.
+ */
+async function carryGrants(client: pg.ClientBase, from: string, to: string): Promise<void> {
+  const { rows } = await client.query<{ grantee: string; privilege: string; grantable: boolean }>(
+    `select case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end as grantee,
+            a.privilege_type as privilege, a.is_grantable as grantable
+       from pg_class c cross join lateral aclexplode(c.relacl) a
+      where c.oid = to_regclass($1) and a.grantee <> c.relowner`,
+    [from],
+  );
+  for (const { grantee, privilege, grantable } of rows) {
+    await client.query(`grant ${privilege} on ${to} to ${grantee}${grantable ? ' with grant option' : ''}`);
   }
 }

@@ -98,7 +98,7 @@ export class WriteBehind {
    */
   async catchUp(limit = maxBacklog): Promise<void> {
     await new Promise(setImmediate);
-    while (this.#backlog > limit) await Promise.race(this.#pending);
+    while (this.#backlog > limit && this.#pending.size > 0) await Promise.race(this.#pending);
   }
 
   #flush(owner?: string): void {

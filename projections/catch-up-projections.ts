@@ -200,7 +200,7 @@ async function project(
       if (next.done) break;
       for (const { projector, projection } of projections) {
         await blame([projector], () => projection.apply(next.value));
-        await writes.catchUp();
+        await writes.throttle();
       }
     }
   } finally {

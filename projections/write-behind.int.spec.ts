@@ -60,7 +60,7 @@ describe('WriteBehind', () => {
       writes.for('broken').query('select 1', []); // sends the held COPY: it is refused here
       writes.for('late').query('update items set n = 2', []);
       writes.for('late').copy('items', ['owner', 'n'], [['late', 3]]);
-      await writes.catchUp();
+      await writes.throttle();
       return writes.settle();
     });
     expect([...failed.keys()]).toEqual(['broken']);

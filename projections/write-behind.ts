@@ -94,11 +94,11 @@ export class WriteBehind {
   /**
    * Lets the connection's I/O run (the data of queued COPYs goes out only
    * while Node's event loop turns), and holds the caller while the server
-   * is more than `limit` bytes behind, so memory stays bounded.
+   * is more than `maxBacklog` bytes behind, so memory stays bounded.
    */
-  async catchUp(limit = maxBacklog): Promise<void> {
+  async throttle(): Promise<void> {
     await new Promise(setImmediate);
-    while (this.#backlog > limit && this.#pending.size > 0) await Promise.race(this.#pending);
+    while (this.#backlog > maxBacklog && this.#pending.size > 0) await Promise.race(this.#pending);
   }
 
   #flush(owner?: string): void {

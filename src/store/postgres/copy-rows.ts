@@ -22,9 +22,10 @@ export function copyRows(
 
 /**
  * Appends rows to COPY text held as UTF-8 buffers of ≈ 256 kB (`text` is
- * the caller's); returns the bytes appended. Encoding each piece at once keeps the text off V8's heap:
- * held as strings (ropes of one string per line) until sent, the text of a
- * full-scale day-0 was copied by every scavenge it lived through.
+ * the caller's) and returns the bytes appended. Each piece is encoded at
+ * once, which keeps the text off V8's heap: held as strings (ropes of one
+ * string per line) until sent, the text of a full-scale day-0 projection
+ * was copied by every scavenge it lived through.
  */
 export function appendCopyText(text: Buffer[], rows: Iterable<ReadonlyArray<CopyCell>>): number {
   let bytes = 0;

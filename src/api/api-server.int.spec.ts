@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
@@ -152,5 +154,17 @@ describe('the API server', () => {
     } finally {
       await broken.close();
     }
+  });
+
+  it('closes at once, though a client opened a connection and sent nothing (as browsers do)', async () => {
+    const closing = await startApi(database);
+    const { port } = new URL(closing.url);
+    const spare = connect(Number(port), '127.0.0.1');
+    await once(spare, 'connect');
+    await closing.get('/health'); // a used keep-alive connection too
+    const started = performance.now();
+    await closing.close();
+    expect(performance.now() - started).toBeLessThan(5000);
+    spare.destroy();
   });
 });

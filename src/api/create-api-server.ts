@@ -9,6 +9,7 @@ import { createChangeSignal } from './change-signal.ts';
 import { registerChangeStreamRoute } from './change-stream-route.ts';
 import { registerChangesRoute } from './changes-route.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { dropUnusedConnectionsOnClose } from './drop-unused-connections.ts';
 import { registerEntityRoutes } from './entity-routes.ts';
 import { registerEntitySearchRoute } from './entity-search-route.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -70,6 +71,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     openStreams: new Set(),
     closing: closing.signal,
   };
+  dropUnusedConnectionsOnClose(app);
   app.addHook('preClose', async () => {
     closing.abort();
     await Promise.all(context.openStreams);

@@ -41,6 +41,7 @@ async function ingest(name: string, entities: unknown[], at: Date) {
 /** A page that fails the test on any script error or refused resource (a CSP violation shows as a console error). */
 async function openPage(url: string): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
@@ -161,16 +162,19 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
 
   it('asks for the token when the server requires one, then loads', async () => {
     const guarded = await startApi(database, { token: 'dashboard-secret' });
+    let opened: Page | undefined;
     try {
       const { page, problems } = await openPage(`${guarded.url}/`);
+      opened = page;
       await page.locator('#token-form:not([hidden])').waitFor();
       await page.locator('#token-input').fill('dashboard-secret');
       await page.locator('#token-form button').click();
       await page.locator('#snapshots-chart[data-state="ready"]').waitFor();
       expect(await page.locator('#snapshots-chart circle.point').count()).toBe(3);
       expect(problems).toEqual([]);
-      await page.close();
     } finally {
+      // The page first: a server closing under an open page may wait on its connections and hide the failure.
+      await opened?.close();
       await guarded.close();
     }
   });

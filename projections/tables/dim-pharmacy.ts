@@ -1,7 +1,7 @@
 import type { CanonicalEntity } from '../../src/events/event-types.ts';
 import { idText, memberObjects, sourceTimestamp } from '../source-values.ts';
 import type { Cell, EntityKey, Row, TableSpec } from '../table-spec.ts';
-import { pharmacyCells } from './pharmacy-cells.ts';
+import { pharmacyCells, pharmacyColumns } from './pharmacy-cells.ts';
 
 /**
  * dim_pharmacy is built across entities (SPEC §4): a pharmacy is current
@@ -11,16 +11,7 @@ import { pharmacyCells } from './pharmacy-cells.ts';
  */
 export const dimPharmacy: TableSpec = {
   table: 'dim_pharmacy',
-  columns: [
-    'pharmacy_id',
-    'name',
-    'address_line1',
-    'address_line2',
-    'address_city',
-    'address_state',
-    'address_zip',
-    'phone_number',
-  ],
+  columns: ['pharmacy_id', ...pharmacyColumns],
   keyLength: 1,
   timestampColumns: new Set(),
 };

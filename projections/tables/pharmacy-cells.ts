@@ -1,12 +1,18 @@
 import { memberObject, text } from '../source-values.ts';
 import type { Cell } from '../table-spec.ts';
 
-/**
- * The pharmacy's own columns as a contract repeats them (name, address,
- * phone), shared by dim_ce_contract_pharmacy and the sources of
- * dim_pharmacy: address_line1, address_line2, address_city, address_state,
- * address_zip, in that order after name and before phone_number.
- */
+/** The pharmacy's own columns (name, address, phone), which dim_ce_contract_pharmacy and dim_pharmacy share. */
+export const pharmacyColumns = [
+  'name',
+  'address_line1',
+  'address_line2',
+  'address_city',
+  'address_state',
+  'address_zip',
+  'phone_number',
+] as const;
+
+/** The cells of pharmacyColumns as a contract repeats them (dim_ce_contract_pharmacy, and dim_pharmacy's sources). */
 export function pharmacyCells(contract: Record<string, unknown>, path: string): Cell[] {
   const address = memberObject(contract, 'address', `${path}.address`);
   return [

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, listOf } from './schemas.ts';
 import { searchEntities } from './search-entities.ts';
 
 /** GET /entities?q=: find entities by 340B id prefix or by words of their name, for the dashboard's search box. */
@@ -26,29 +26,20 @@ export function registerEntitySearchRoute(app: FastifyInstance, context: ApiCont
           },
         },
         response: {
-          200: {
+          200: listOf({
             type: 'object',
-            required: ['items'],
+            required: ['id340B', 'ceId', 'current', 'name', 'subName', 'city', 'state', 'asOf'],
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['id340B', 'ceId', 'current', 'name', 'subName', 'city', 'state', 'asOf'],
-                  properties: {
-                    id340B: { type: 'string' },
-                    ceId: { type: 'integer' },
-                    current: { type: 'boolean', description: 'false when the entity has been removed' },
-                    name: { type: ['string', 'null'] },
-                    subName: { type: ['string', 'null'] },
-                    city: { type: ['string', 'null'] },
-                    state: { type: ['string', 'null'] },
-                    asOf: { type: 'string', format: 'date-time', description: 'as-of of its latest content' },
-                  },
-                },
-              },
+              id340B: { type: 'string' },
+              ceId: { type: 'integer' },
+              current: { type: 'boolean', description: 'false when the entity has been removed' },
+              name: { type: ['string', 'null'] },
+              subName: { type: ['string', 'null'] },
+              city: { type: ['string', 'null'] },
+              state: { type: ['string', 'null'] },
+              asOf: { type: 'string', format: 'date-time', description: 'as-of of its latest content' },
             },
-          },
+          }),
           ...errorResponses(),
         },
       },

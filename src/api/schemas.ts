@@ -21,6 +21,15 @@ export const eventTypeAliases: Readonly<Record<string, EntityEventType>> = {
 export const maxPageSize = 1000;
 export const defaultPageSize = 100;
 
+/** An answer that is a plain list: `{ items: [...] }`. */
+export function listOf<Item>(item: Item) {
+  return {
+    type: 'object',
+    required: ['items'],
+    properties: { items: { type: 'array', items: item } },
+  } as const;
+}
+
 export const id340BSchema = {
   type: 'string',
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, listOf } from './schemas.ts';
 
 interface Row {
   as_of: Date;
@@ -23,36 +23,27 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
           'The ingest audit: every applied snapshot with its source, SHA-256, as-of, counts and duration',
         tags: ['snapshots'],
         response: {
-          200: {
+          200: listOf({
             type: 'object',
-            required: ['items'],
+            required: ['asOf', 'sha256', 'position', 'source', 'counts', 'durationMs', 'ingestedAt'],
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['asOf', 'sha256', 'position', 'source', 'counts', 'durationMs', 'ingestedAt'],
-                  properties: {
-                    asOf: { type: 'string', format: 'date-time' },
-                    sha256: { type: 'string' },
-                    position: {
-                      type: 'integer',
-                      description: 'global position of its SnapshotIngested event',
-                    },
-                    source: { type: 'object', additionalProperties: true },
-                    counts: {
-                      type: 'object',
-                      additionalProperties: true,
-                      description: 'entities, registered, changed, removed, unchanged, skipped, duplicates',
-                    },
-                    dataQualityProblemCount: { type: ['integer', 'null'] },
-                    durationMs: { type: 'integer' },
-                    ingestedAt: { type: 'string', format: 'date-time' },
-                  },
-                },
+              asOf: { type: 'string', format: 'date-time' },
+              sha256: { type: 'string' },
+              position: {
+                type: 'integer',
+                description: 'global position of its SnapshotIngested event',
               },
+              source: { type: 'object', additionalProperties: true },
+              counts: {
+                type: 'object',
+                additionalProperties: true,
+                description: 'entities, registered, changed, removed, unchanged, skipped, duplicates',
+              },
+              dataQualityProblemCount: { type: ['integer', 'null'] },
+              durationMs: { type: 'integer' },
+              ingestedAt: { type: 'string', format: 'date-time' },
             },
-          },
+          }),
           ...errorResponses(),
         },
       },

@@ -4,13 +4,11 @@ import { type Pharmacy, type PharmacyPool, pickPharmacy } from './pharmacy-pool.
 import type { Random } from './random.ts';
 import { between, dateOnly, dayMs, epochOf, timestamp } from './timestamps.ts';
 import {
-  clinicNamePatterns,
   contractComments,
   type EntityClass,
   entityTypes,
   grantPrefixes,
-  hospitalNamePatterns,
-  programNamePatterns,
+  namePatterns,
   stateCodes,
   stateWeights,
   subNamePatterns,
@@ -167,13 +165,7 @@ function createParent(
   const state = random.weighted(stateWeights);
   const id340B = parentId340B(random, entityType, entityClass, state, ids.usedId340B);
   ids.usedId340B.add(id340B);
-  const patterns =
-    entityClass === 'hospital'
-      ? hospitalNamePatterns
-      : entityClass === 'clinic'
-        ? clinicNamePatterns
-        : programNamePatterns;
-  const name = fillPattern(random, random.pick(patterns));
+  const name = fillPattern(random, random.pick(namePatterns[entityClass]));
   const prefix = grantPrefixes[entityType];
   const base = baseEntity(context, entityType, id340B, state);
   const entity: CoveredEntity = {

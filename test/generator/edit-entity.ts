@@ -5,9 +5,7 @@ import { changePharmacy } from './pharmacy-pool.ts';
 import type { Random } from './random.ts';
 import { between, dateOnly, dayMs, timestamp } from './timestamps.ts';
 import {
-  clinicNamePatterns,
-  hospitalNamePatterns,
-  programNamePatterns,
+  namePatterns,
   secondaryLines,
   stateWeights,
   subNamePatterns,
@@ -95,15 +93,9 @@ const edits: Record<EditKind, Edit> = {
       return;
     }
     const entityClass = classOf(entity.entityType);
-    const patterns =
-      entityClass === 'hospital'
-        ? hospitalNamePatterns
-        : entityClass === 'clinic'
-          ? clinicNamePatterns
-          : programNamePatterns;
     entity.name = random.chance(0.4)
       ? `${entity.name.replace(/, INC\.$/, '')}, INC.`
-      : fillPattern(random, random.pick(patterns));
+      : fillPattern(random, random.pick(namePatterns[entityClass]));
   },
   streetAddress({ random }, { entity }) {
     entity.streetAddress = alterAddress(random, entity.streetAddress, stateOf(random, entity));

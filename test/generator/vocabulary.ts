@@ -281,33 +281,34 @@ export const titles = [
   'Pharmacy Manager',
 ];
 
-export const hospitalNamePatterns = [
-  '{city} REGIONAL MEDICAL CENTER',
-  '{saint} HOSPITAL',
-  '{surname} MEMORIAL HOSPITAL',
-  'UNIVERSITY OF {city} MEDICAL CENTER',
-  '{city} General Hospital',
-  '{city} COUNTY HOSPITAL DISTRICT',
-  "{city} Children's Hospital",
-  '{saint} Health System',
-];
-
-export const clinicNamePatterns = [
-  '{city} COMMUNITY HEALTH CENTER',
-  '{surname} FAMILY HEALTH SERVICES',
-  '{city} AREA HEALTH SERVICES, INC.',
-  'STONE MOUNTAIN HEALTH SERVICES',
-  'Clínica de Salud del {city}',
-  '{city} Neighborhood Health',
-];
-
-export const programNamePatterns = [
-  '{city} COUNTY HEALTH DEPARTMENT',
-  'PLANNED PARENTHOOD OF {city}',
-  '{city} AIDS PROJECT',
-  '{surname} HEMOPHILIA TREATMENT CENTER',
-  '{city} Department of Public Health',
-];
+/** Name patterns by entity class. */
+export const namePatterns: Readonly<Record<EntityClass, readonly string[]>> = {
+  hospital: [
+    '{city} REGIONAL MEDICAL CENTER',
+    '{saint} HOSPITAL',
+    '{surname} MEMORIAL HOSPITAL',
+    'UNIVERSITY OF {city} MEDICAL CENTER',
+    '{city} General Hospital',
+    '{city} COUNTY HOSPITAL DISTRICT',
+    "{city} Children's Hospital",
+    '{saint} Health System',
+  ],
+  clinic: [
+    '{city} COMMUNITY HEALTH CENTER',
+    '{surname} FAMILY HEALTH SERVICES',
+    '{city} AREA HEALTH SERVICES, INC.',
+    'STONE MOUNTAIN HEALTH SERVICES',
+    'Clínica de Salud del {city}',
+    '{city} Neighborhood Health',
+  ],
+  program: [
+    '{city} COUNTY HEALTH DEPARTMENT',
+    'PLANNED PARENTHOOD OF {city}',
+    '{city} AIDS PROJECT',
+    '{surname} HEMOPHILIA TREATMENT CENTER',
+    '{city} Department of Public Health',
+  ],
+};
 
 export const saints = [
   'ST. MARY',

@@ -5,6 +5,8 @@ import type { ResponseCache } from './response-cache.ts';
 /** What the route modules share: the read-only pool, the cache of immutable answers and the live-stream wake-ups. */
 export interface ApiContext {
   pool: pg.Pool;
+  /** Read-only too, but without the statement timeout: an export's cursor lives as long as its download. */
+  exportPool: pg.Pool;
   responseCache: ResponseCache;
   changeSignal: ChangeSignal;
   /** Live streams allowed open at once. */

@@ -13,6 +13,7 @@ import { dropUnusedConnectionsOnClose } from './drop-unused-connections.ts';
 import { registerEntityRoutes } from './entity-routes.ts';
 import { registerEntitySearchRoute } from './entity-search-route.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { registerExportsRoute } from './exports-route.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -58,9 +59,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     schema: options.schema,
     max: options.poolSize,
   });
+  const exportPool = createApiPool({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    max: 4,
+    statementTimeoutMs: 0,
+  });
   const closing = new AbortController();
   const context: ApiContext = {
     pool,
+    exportPool,
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
       connectionString: options.connectionString,
@@ -78,7 +86,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   app.addHook('onClose', async () => {
     await context.changeSignal.close();
-    await pool.end();
+    await Promise.all([pool.end(), exportPool.end()]);
   });
 
   try {
@@ -100,6 +108,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     registerEntitySearchRoute(app, context);
     registerEntityRoutes(app, context);
     registerSnapshotsRoute(app, context);
+    registerExportsRoute(app, context);
     registerHealthRoute(app, context);
     registerMetrics(app, context);
     registerDashboardRoutes(app);

@@ -21,6 +21,7 @@ export async function registerOpenApi(
         { name: 'changes', description: 'the global change feed' },
         { name: 'entities', description: 'one entity: state, time travel, history; search' },
         { name: 'snapshots', description: 'the ingest audit' },
+        { name: 'exports', description: 'tables and the feed as CSV, Parquet or NDJSON files' },
         { name: 'operations', description: 'health and metrics' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

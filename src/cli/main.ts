@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { OpaisError } from '../errors.ts';
 import { registerEventsCommand } from './commands/events.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
@@ -27,6 +28,7 @@ registerProjectCommand(program);
 registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
+registerExportCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
+import { eventLog, runOpaisKillable } from './support/run-killable.ts';
 import { coveredEntities, coveredEntity, tempDir, writeSnapshot } from './support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from './support/test-database.ts';
 
@@ -35,32 +35,7 @@ afterAll(async () => {
 });
 
 function runIngest(database: Database, file: string, asOf: string, killAfterMs?: number) {
-  const child = spawn(process.execPath, ['bin/opais.js', 'ingest', file, '--as-of', asOf, '--json'], {
-    env: envFor(database),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const started = performance.now();
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }>(
-    (resolve) => {
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, ms: performance.now() - started, stderr });
-      });
-    },
-  );
-}
-
-async function eventLog(database: Database) {
-  const { rows } = await database.pool.query(
-    `select stream_id, stream_version, event_id, event_type, as_of, data - 'durationMs' as data, metadata
-       from events order by global_position`,
-  );
-  return rows;
+  return runOpaisKillable(['ingest', file, '--as-of', asOf, '--json'], envFor(database), killAfterMs);
 }
 
 describe('ingest killed with SIGKILL and run again', () => {

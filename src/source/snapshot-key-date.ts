@@ -8,23 +8,29 @@
  *   2026-11-26                      → 2026-11-26T00:00:00Z
  *   2026-11-26T05:00:00Z, 2026-11-26T05-00-00Z, 2026-11-26T050000Z
  *   20261126T050000Z                (what `opais fetch` writes)
+ *   20261126                        (a compact date, as archives often name files)
+ *   2026/11/26                      (date folders: `…/2026/11/26/OPA_CE_DAILY_PUBLIC.JSON`)
  * Times are UTC, with or without the `Z`; fractions of a second are dropped.
  */
-const datePattern =
-  /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})[:-]?(\d{2})[:-]?(\d{2})(?:\.\d+)?Z?)?(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z?(?!\d)/g;
+const datePattern = new RegExp(
+  [
+    /(?<!\d)(?<y1>\d{4})-(?<m1>\d{2})-(?<d1>\d{2})(?:T(?<h1>\d{2})[:-]?(?<i1>\d{2})[:-]?(?<s1>\d{2})(?:\.\d+)?Z?)?(?!\d)/,
+    /(?<!\d)(?<y2>\d{4})(?<m2>\d{2})(?<d2>\d{2})(?:T(?<h2>\d{2})(?<i2>\d{2})(?<s2>\d{2})Z?)?(?!\d)/,
+    /(?<!\d)(?<y3>\d{4})\/(?<m3>\d{2})\/(?<d3>\d{2})(?!\d)/,
+  ]
+    .map((pattern) => pattern.source)
+    .join('|'),
+  'g',
+);
 
 export function dateInKey(key: string): Date | undefined {
   let found: Date | undefined;
   for (const match of key.matchAll(datePattern)) {
-    const parts = (match[1] ? match.slice(1, 7) : match.slice(7, 13)).map((part) => Number(part ?? 0));
-    const [year, month, day, hour, minute, second] = parts as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const groups = match.groups as Record<string, string | undefined>;
+    const form = ['1', '2', '3'].find((suffix) => groups[`y${suffix}`] !== undefined) as string;
+    const [year, month, day, hour, minute, second] = ['y', 'm', 'd', 'h', 'i', 's'].map((part) =>
+      Number(groups[`${part}${form}`] ?? 0),
+    ) as [number, number, number, number, number, number];
     const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
     // Date.UTC rolls 2026-02-30 over into March: such a "date" is not one.
     const valid =

@@ -9,6 +9,10 @@ describe('dateInKey', () => {
     ['daily/x_2026-11-26T053000.json', '2026-11-26T05:30:00.000Z'],
     ['OPA_CE_DAILY_PUBLIC_20261126T053000Z.zip', '2026-11-26T05:30:00.000Z'],
     ['dt=2026-11-25/export_2026-11-26.json', '2026-11-26T00:00:00.000Z'],
+    ['archive/OPA_CE_DAILY_PUBLIC-2026-11-01.JSON', '2026-11-01T00:00:00.000Z'],
+    ['daily/20261126.json', '2026-11-26T00:00:00.000Z'],
+    ['exports/opa_20261101_v2.zip', '2026-11-01T00:00:00.000Z'],
+    ['exports/2026/11/01/OPA_CE_DAILY_PUBLIC.JSON', '2026-11-01T00:00:00.000Z'],
   ])('reads %s as %s', (key, expected) => {
     expect(dateInKey(key)?.toISOString()).toBe(expected);
   });
@@ -17,7 +21,9 @@ describe('dateInKey', () => {
     'OPA_CE_DAILY_PUBLIC.JSON',
     'daily/2026-02-30.json',
     'daily/12026-11-26.json',
-    'daily/20261126.json',
+    'daily/20261399.json',
+    'daily/120261126.json',
+    'daily/2026/13/01/x.json',
     'daily/2026-11-26T25:00:00Z.json',
   ])('finds no date in %s', (key) => {
     expect(dateInKey(key)).toBeUndefined();

@@ -19,6 +19,8 @@ export interface BenchContext {
   /** Runs per figure; each figure is the median of them. */
   runs: number;
   quick: boolean;
+  /** The backfill section's own series (`--backfill-days`, `--backfill-entities`). */
+  backfill: { days: number; entities: number };
   databaseUrl: string;
   /** Progress on stderr (the table goes to stdout). */
   log(message: string): void;

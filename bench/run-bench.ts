@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only rediff,ingest] [-- --minified]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only rediff,ingest] [-- --minified]
+ *   [-- --backfill-days 30] [-- --backfill-entities 90000]`
  *
  * Generates (once, cached in bench/data/) a full-scale series — 90,000
  * entities, ≈ 450,000 contract-pharmacy rows, 8 days — and prints a table of
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
     minified: { type: 'boolean', default: false },
+    'backfill-days': { type: 'string', default: '30' },
+    'backfill-entities': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -47,6 +50,10 @@ const context: BenchContext = {
   series,
   runs,
   quick: values.quick,
+  backfill: {
+    days: values.quick ? 3 : Number(values['backfill-days']),
+    entities: Number(values['backfill-entities'] ?? (values.quick ? quickScale : fullScale).entities),
+  },
   databaseUrl,
   log,
   runChild,

@@ -42,8 +42,10 @@ if (unknown.length > 0) {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? defaultBenchDatabaseUrl;
+// The backfill section generates its own series: run alone, it needs only the small one for the header.
+const backfillOnly = only?.every((id) => id === 'backfill') ?? false;
 const series = await prepareSeries(
-  { ...(values.quick ? quickScale : fullScale), minified: values.minified },
+  { ...(values.quick || backfillOnly ? quickScale : fullScale), minified: values.minified },
   log,
 );
 const context: BenchContext = {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { OpaisError } from '../errors.ts';
+import { registerDeliverCommand } from './commands/deliver.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
@@ -10,6 +11,7 @@ import { registerProjectCommand } from './commands/project.ts';
 import { registerRebuildCommand } from './commands/rebuild.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
+import { registerSubscriptionsCommand } from './commands/subscriptions.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWatchCommand } from './commands/watch.ts';
 
@@ -29,6 +31,8 @@ registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
 registerExportCommand(program);
+registerSubscriptionsCommand(program);
+registerDeliverCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { createPool } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
 import { eventsChannel } from '../store/postgres/begin-ingest.ts';
 import type { ApiContext } from './api-context.ts';
@@ -19,6 +20,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { createResponseCache } from './response-cache.ts';
 import { registerSnapshotsRoute } from './snapshots-route.ts';
+import { registerSubscriptionsRoutes } from './subscriptions-routes.ts';
 
 export interface ApiServerOptions {
   connectionString: string;
@@ -65,6 +67,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     max: 4,
     statementTimeoutMs: 0,
   });
+  // Only the subscription routes write; they exist only behind a token.
+  const subscriptionsPool = options.token
+    ? createPool(options.connectionString, options.schema, 2)
+    : undefined;
   const closing = new AbortController();
   const context: ApiContext = {
     pool,
@@ -86,7 +92,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   app.addHook('onClose', async () => {
     await context.changeSignal.close();
-    await Promise.all([pool.end(), exportPool.end()]);
+    await Promise.all([pool.end(), exportPool.end(), subscriptionsPool?.end()]);
   });
 
   try {
@@ -109,6 +115,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     registerEntityRoutes(app, context);
     registerSnapshotsRoute(app, context);
     registerExportsRoute(app, context);
+    registerSubscriptionsRoutes(app, subscriptionsPool);
     registerHealthRoute(app, context);
     registerMetrics(app, context);
     registerDashboardRoutes(app);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { deliveryTotals } from '../subscriptions/subscription-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { readStoreHead } from './read-store-head.ts';
 import { errorResponses } from './schemas.ts';
@@ -45,6 +46,24 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
     'projector',
   ]);
   const openStreams = gauge('opais_api_open_streams', 'live change streams open');
+  // Kept by the delivery worker in the subscriptions table (they only grow), read here at scrape time.
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const webhookDeliveries = counter(
+    'opais_webhook_deliveries_total',
+    'webhook delivery attempts by subscription and outcome',
+    ['subscription', 'outcome'],
+  );
+  const webhookChanges = counter(
+    'opais_webhook_changes_delivered_total',
+    'changes acknowledged by subscribers',
+    ['subscription'],
+  );
+  const webhookFailing = gauge(
+    'opais_webhook_subscription_failing',
+    '1 while a subscription is marked failing',
+    ['subscription'],
+  );
 
   app.addHook('onResponse', async (request, reply) => {
     latency.observe(
@@ -68,7 +87,22 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
       },
     },
     async (_request, reply) => {
-      const [store, totals] = await Promise.all([readStoreHead(context.pool), readTotals(context)]);
+      const [store, totals, webhooks] = await Promise.all([
+        readStoreHead(context.pool),
+        readTotals(context),
+        deliveryTotals(context.pool),
+      ]);
+      for (const metric of [webhookDeliveries, webhookChanges, webhookFailing]) metric.reset();
+      for (const subscription of webhooks) {
+        const labels = { subscription: String(subscription.id) };
+        webhookDeliveries.inc(
+          { ...labels, outcome: 'delivered' },
+          subscription.deliveries - subscription.failures,
+        );
+        webhookDeliveries.inc({ ...labels, outcome: 'failed' }, subscription.failures);
+        webhookChanges.inc(labels, subscription.items);
+        webhookFailing.set(labels, subscription.status === 'failing' ? 1 : 0);
+      }
       snapshots.set(totals.snapshots);
       if (store.lastSnapshotAsOf) lastAsOf.set(Date.parse(store.lastSnapshotAsOf) / 1000);
       for (const [type, count] of Object.entries(totals.events)) entityEvents.set({ type }, count);

@@ -22,6 +22,7 @@ export async function registerOpenApi(
         { name: 'entities', description: 'one entity: state, time travel, history; search' },
         { name: 'snapshots', description: 'the ingest audit' },
         { name: 'exports', description: 'tables and the feed as CSV, Parquet or NDJSON files' },
+        { name: 'subscriptions', description: 'signed change webhooks (token-protected; docs/webhooks.md)' },
         { name: 'operations', description: 'health and metrics' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -32,3 +32,10 @@ export function parseAsOfParam(value: string, where: string): string {
   }
   return instant;
 }
+
+/** The start of a range: like `parseAsOfParam`, but a date means the start of that day (UTC). */
+export function parseRangeStartParam(value: string, where: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? parseAsOfParam(`${value}T00:00:00Z`, where)
+    : parseAsOfParam(value, where);
+}

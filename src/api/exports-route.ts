@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { type ExportFormat, exportFormats } from '../export/export-format.ts';
 import { openExport } from '../export/open-export.ts';
+import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import type { ApiContext } from './api-context.ts';
-import { parseAsOfParam } from './as-of-param.ts';
+import { parseAsOfParam, parseRangeStartParam } from './as-of-param.ts';
 import { asOfSchema, errorResponses } from './schemas.ts';
 
 interface ExportQuery {
-  format: ExportFormat;
+  format?: ExportFormat;
+  fromPosition?: number;
+  toPosition?: number;
+  from?: string;
+  to?: string;
   asOf?: string;
   history?: boolean;
   where?: string[];
@@ -24,7 +29,7 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
     {
       schema: {
         summary:
-          'A dim_* table as CSV, Parquet or NDJSON: current rows, rows as of an instant, or every version',
+          'A dim_* table (current rows, rows as of an instant, or every version) or the change feed (`changes`), as CSV, Parquet or NDJSON',
         tags: ['exports'],
         params: {
           type: 'object',
@@ -37,7 +42,7 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
           type: 'object',
           additionalProperties: false,
           properties: {
-            format: { type: 'string', enum: Object.keys(exportFormats), default: 'csv' },
+            format: { type: 'string', enum: Object.keys(exportFormats), description: 'default csv' },
             asOf: asOfSchema,
             history: { type: 'boolean', description: 'every version instead of the rows in force' },
             where: {
@@ -45,6 +50,24 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
               items: { type: 'string' },
               description:
                 'conditions `column OP value` (OP: = != < <= > >= ~ for contains), comma-separated or repeated, all of which must hold; `a|b` lists alternatives, an empty value after = is NULL; see docs/exports.md',
+            },
+            fromPosition: {
+              type: 'integer',
+              minimum: 1,
+              description: 'changes: from this global position (inclusive)',
+            },
+            toPosition: {
+              type: 'integer',
+              minimum: 1,
+              description: 'changes: up to this global position (inclusive)',
+            },
+            from: {
+              ...asOfSchema,
+              description: 'changes: from snapshots of this as-of on (a date: the start of that day)',
+            },
+            to: {
+              ...asOfSchema,
+              description: 'changes: up to snapshots of this as-of (a date: the end of that day)',
             },
           },
         },
@@ -63,15 +86,31 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
       },
     },
     async (request, reply) => {
-      const { format, asOf, history, where } = request.query;
-      const opened = await openExport(context.exportPool, {
-        what: request.params.what,
-        format,
-        asOf: asOf === undefined ? undefined : parseAsOfParam(asOf, 'querystring/asOf'),
-        history,
-        where,
-        places: { asOf: 'querystring/asOf', history: 'querystring/history', where: 'querystring/where' },
-      });
+      const { format, asOf, history, where, fromPosition, toPosition, from, to } = request.query;
+      const instant = (value: string | undefined, name: string, parse = parseAsOfParam) =>
+        value === undefined ? undefined : parse(value, `querystring/${name}`);
+      const opened = await openExport(
+        { pool: context.exportPool, store: createPostgresEventStore(context.exportPool) },
+        {
+          what: request.params.what,
+          format,
+          asOf: instant(asOf, 'asOf'),
+          history,
+          where,
+          range: {
+            fromPosition,
+            toPosition,
+            from: instant(from, 'from', parseRangeStartParam),
+            to: instant(to, 'to'),
+          },
+          places: {
+            asOf: 'querystring/asOf',
+            history: 'querystring/history',
+            where: 'querystring/where',
+            range: 'querystring/fromPosition, toPosition, from, to',
+          },
+        },
+      );
       return reply
         .type(opened.contentType)
         .header('content-disposition', `attachment; filename="${opened.fileName}"`)

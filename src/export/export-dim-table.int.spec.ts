@@ -84,12 +84,15 @@ async function exportBytes(
   format: ExportFormat,
   options: { asOf?: string; history?: boolean; where?: string[] } = {},
 ) {
-  const opened = await openExport(database.pool, {
-    what,
-    format,
-    ...options,
-    places: { asOf: 'asOf', history: 'history', where: 'where' },
-  });
+  const opened = await openExport(
+    { pool: database.pool, store: createPostgresEventStore(database.pool) },
+    {
+      what,
+      format,
+      ...options,
+      places: { asOf: 'asOf', history: 'history', where: 'where', range: 'range' },
+    },
+  );
   return readAll(opened.body);
 }
 

@@ -23,3 +23,9 @@ export interface ExportRows {
 export function isoInstant(cell: string): string {
   return cell.replace(/\.?0*Z$/, 'Z');
 }
+
+/** An ISO instant (`2026-03-01T05:00:00.000Z`) in the cells' form, to the microsecond: `2026-03-01T05:00:00.000000Z`. */
+export function microsInstant(iso: string): string {
+  const [whole, fraction = ''] = iso.replace(/Z$/, '').split('.');
+  return `${whole}.${fraction.padEnd(6, '0').slice(0, 6)}Z`;
+}

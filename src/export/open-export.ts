@@ -1,19 +1,30 @@
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { type ChangeRange, changeRows } from './change-rows.ts';
 import { dimTableRows } from './dim-table-export.ts';
 import { type ExportFormat, exportFormats } from './export-format.ts';
 
 export interface ExportRequest {
-  /** A dim_* table. */
+  /** A dim_* table, or `changes`. */
   what: string;
-  format: ExportFormat;
+  /** Default csv. */
+  format?: ExportFormat;
   /** An instant as text PostgreSQL reads as a timestamptz. */
   asOf?: string;
   history?: boolean;
   where?: readonly string[];
+  /** For `changes`: which part of the feed. */
+  range?: ChangeRange;
   /** How the request named its parts, for messages: `--as-of` or `querystring/asOf`. */
-  places: { asOf: string; history: string; where: string };
+  places: { asOf: string; history: string; where: string; range: string };
+}
+
+/** Where exports read: the projected tables (SQL) and the events (through the event store only). */
+export interface ExportSources {
+  pool: pg.Pool;
+  store: EventStore;
 }
 
 export interface OpenedExport {
@@ -23,16 +34,38 @@ export interface OpenedExport {
   fileName: string;
 }
 
-/** One export, ready to stream: the request is checked (name, filter) before any byte is written. */
-export async function openExport(pool: pg.Pool, request: ExportRequest): Promise<OpenedExport> {
+/** One export, ready to stream: the request is checked (name, filter, range) before any byte is written. */
+export async function openExport(sources: ExportSources, request: ExportRequest): Promise<OpenedExport> {
+  const format = exportFormats[request.format ?? 'csv'];
+  if (request.what === 'changes') {
+    if (request.history || request.asOf !== undefined) {
+      throw new OpaisError(
+        'INVALID_ARGUMENT',
+        `the changes export takes a range (${request.places.range}), not ${request.history ? request.places.history : request.places.asOf}`,
+      );
+    }
+    const rows = await changeRows(
+      sources.store,
+      request.range ?? {},
+      request.where ?? [],
+      request.places.where,
+    );
+    return {
+      body: format.write(rows),
+      contentType: format.contentType,
+      fileName: `changes.${format.extension}`,
+    };
+  }
+  if (request.range && Object.values(request.range).some((bound) => bound !== undefined)) {
+    throw new OpaisError('INVALID_ARGUMENT', `${request.places.range} applies to the changes export only`);
+  }
   if (request.history && request.asOf !== undefined) {
     throw new OpaisError(
       'INVALID_ARGUMENT',
       `${request.places.history} and ${request.places.asOf} exclude each other: every version, or those in force at one instant`,
     );
   }
-  const format = exportFormats[request.format];
-  const rows = await dimTableRows(pool, {
+  const rows = await dimTableRows(sources.pool, {
     table: request.what,
     asOf: request.asOf,
     history: request.history,

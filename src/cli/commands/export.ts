@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
-import { parseAsOfParam } from '../../api/as-of-param.ts';
+import { parseAsOfParam, parseRangeStartParam } from '../../api/as-of-param.ts';
 import { type ExportFormat, parseExportFormat } from '../../export/export-format.ts';
 import { openExport } from '../../export/open-export.ts';
 import { writeExportOutput } from '../../export/write-export-output.ts';
+import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
+import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
 
 interface ExportFlags {
-  format: ExportFormat;
+  fromPosition?: number;
+  toPosition?: number;
+  from?: string;
+  to?: string;
+  format?: ExportFormat;
   asOf?: string;
   history?: boolean;
   where: string[];
@@ -38,17 +44,43 @@ export function registerExportCommand(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option('--from-position <n>', 'changes: from this global position (inclusive)', parseCount)
+    .option('--to-position <n>', 'changes: up to this global position (inclusive)', parseCount)
+    .option(
+      '--from <instant>',
+      'changes: from snapshots of this as-of on (a date: the start of that day)',
+      (value) => parseRangeStartParam(value, '--from'),
+    )
+    .option(
+      '--to <instant>',
+      'changes: up to snapshots of this as-of (a date: the end of that day)',
+      (value) => parseAsOfParam(value, '--to'),
+    )
     .option('--out <target>', 'a file or s3://bucket/key (default: standard output)')
     .action(async (what: string, flags: ExportFlags) => {
       await withDatabase(async (database) => {
-        const opened = await openExport(database.pool, {
-          what,
-          format: flags.format,
-          asOf: flags.asOf,
-          history: flags.history,
-          where: flags.where,
-          places: { asOf: '--as-of', history: '--history', where: '--where' },
-        });
+        const opened = await openExport(
+          { pool: database.pool, store: createPostgresEventStore(database.pool) },
+          {
+            what,
+            format: flags.format,
+            asOf: flags.asOf,
+            history: flags.history,
+            where: flags.where,
+            range: {
+              fromPosition: flags.fromPosition,
+              toPosition: flags.toPosition,
+              from: flags.from,
+              to: flags.to,
+            },
+            places: {
+              asOf: '--as-of',
+              history: '--history',
+              where: '--where',
+              range: '--from/--to(-position)',
+            },
+          },
+        );
         await writeExportOutput(opened.body, flags.out, opened.contentType);
       });
     });

@@ -1,13 +1,15 @@
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
+import { datedSnapshotName } from '../source/snapshot-key-date.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { type ChangeRange, changeRows } from './change-rows.ts';
 import { dimTableRows } from './dim-table-export.ts';
 import { type ExportFormat, exportFormats } from './export-format.ts';
+import { reconstructSnapshot } from './reconstruct-snapshot.ts';
 
 export interface ExportRequest {
-  /** A dim_* table, or `changes`. */
+  /** A dim_* table, `changes` or `snapshot`. */
   what: string;
   /** Default csv. */
   format?: ExportFormat;
@@ -36,6 +38,7 @@ export interface OpenedExport {
 
 /** One export, ready to stream: the request is checked (name, filter, range) before any byte is written. */
 export async function openExport(sources: ExportSources, request: ExportRequest): Promise<OpenedExport> {
+  if (request.what === 'snapshot') return openSnapshotExport(sources, request);
   const format = exportFormats[request.format ?? 'csv'];
   if (request.what === 'changes') {
     if (request.history || request.asOf !== undefined) {
@@ -82,6 +85,28 @@ export async function openExport(sources: ExportSources, request: ExportRequest)
     contentType: format.contentType,
     fileName: `${request.what}-${qualifier}.${format.extension}`,
   };
+}
+
+/** `snapshot`: the export as it stood at `asOf` (default: the latest), in the OPAIS JSON shape, named so that `opais ingest` reads its as-of. */
+async function openSnapshotExport(sources: ExportSources, request: ExportRequest): Promise<OpenedExport> {
+  const ranged = request.range && Object.values(request.range).some((bound) => bound !== undefined);
+  const other = request.format
+    ? 'a format'
+    : request.history
+      ? request.places.history
+      : request.where?.length
+        ? request.places.where
+        : ranged
+          ? request.places.range
+          : undefined;
+  if (other) {
+    throw new OpaisError(
+      'INVALID_ARGUMENT',
+      `the snapshot export is the OPAIS JSON of one instant (${request.places.asOf}); ${other} does not apply`,
+    );
+  }
+  const { asOf, body } = await reconstructSnapshot(sources.store, request.asOf, request.places.asOf);
+  return { body, contentType: 'application/json; charset=utf-8', fileName: datedSnapshotName(asOf, '.JSON') };
 }
 
 function compactInstant(instant: string): string {

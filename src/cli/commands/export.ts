@@ -23,14 +23,11 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description(
-      'write a dim_* table as CSV, Parquet or NDJSON (current rows, as of an instant, or every version)',
+      'write a dim_* table (current rows, as of an instant, or every version) or the change feed as CSV, Parquet or NDJSON, or the registry at an instant as an OPAIS export (snapshot)',
     )
-    .argument('<what>', 'a dim_* table, e.g. dim_ce or dim_ce_contract_pharmacy')
-    .option(
-      '--format <format>',
-      'csv, parquet or ndjson',
-      (value) => parseExportFormat(value, '--format'),
-      'csv',
+    .argument('<what>', 'a dim_* table (e.g. dim_ce_contract_pharmacy), changes, or snapshot')
+    .option('--format <format>', 'csv (default), parquet or ndjson; not for snapshot', (value) =>
+      parseExportFormat(value, '--format'),
     )
     .option(
       '--as-of <instant>',

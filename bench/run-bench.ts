@@ -42,8 +42,8 @@ if (unknown.length > 0) {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? defaultBenchDatabaseUrl;
-// The backfill section generates its own series: run alone, it needs only the small one for the header.
-const backfillOnly = only?.every((id) => id === 'backfill') ?? false;
+// The backfill and exports sections generate their own series: run alone, they need only the small one for the header.
+const backfillOnly = only?.every((id) => id === 'backfill' || id === 'exports') ?? false;
 const series = await prepareSeries(
   { ...(values.quick || backfillOnly ? quickScale : fullScale), minified: values.minified },
   log,

@@ -1,5 +1,6 @@
 import type { BenchSection } from '../bench-section.ts';
 import { backfillSection } from './backfill.ts';
+import { exportsSection } from './exports.ts';
 import { ingestSection } from './ingest.ts';
 import { projectionsSection } from './projections.ts';
 import { rediffSection } from './rediff.ts';
@@ -10,4 +11,5 @@ export const sections: readonly BenchSection[] = [
   ingestSection,
   projectionsSection,
   backfillSection,
+  exportsSection,
 ];

@@ -23,6 +23,7 @@ const columns: readonly ExportColumn[] = [
   { name: 'entity_type', kind: 'text' },
   { name: 'state', kind: 'text' },
   { name: 'changed_paths', kind: 'json' },
+  { name: 'changes', kind: 'json' },
 ];
 
 const pageEvents = 2000;
@@ -67,6 +68,7 @@ export async function changeRows(
           item.entityType,
           item.state,
           JSON.stringify(item.changedPaths),
+          item.changes ? JSON.stringify(item.changes) : null,
         ];
         if (conditions.every((condition) => holds(condition, row))) yield row;
       }

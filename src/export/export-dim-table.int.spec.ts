@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buffer as readAll } from 'node:stream/consumers';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -8,7 +9,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { startApi } from '../../test/support/api-server.ts';
+import { type MotoServer, motoUnavailableReason, startMotoServer } from '../../test/support/moto-server.ts';
 import { runOpais } from '../../test/support/run-opais.ts';
+import { createBucket } from '../../test/support/s3-fixtures.ts';
 import {
   coveredEntities,
   coveredEntity,
@@ -19,6 +22,7 @@ import { createTestDatabase, envFor } from '../../test/support/test-database.ts'
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
+import { createS3Client } from '../source/s3-client.ts';
 import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { listDimTables } from './dim-table-export.ts';
 import type { ExportFormat } from './export-format.ts';
@@ -364,4 +368,36 @@ describe('opais export of a dim_* table', () => {
       await api.close();
     }
   });
+});
+
+describe.skipIf(motoUnavailableReason())('opais export --out s3://…', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    // the SDK's default credential chain reads them from the environment
+    Object.assign(process.env, moto.env);
+  }, 90_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('uploads the same bytes as an object', async () => {
+    const client = createS3Client(moto.env);
+    await createBucket(client, 'exports');
+    const run = await runOpais(
+      ['export', 'dim_ce', '--history', '--format', 'parquet', '--out', 's3://exports/opais/dim_ce.parquet'],
+      { ...envFor(database), ...moto.env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: 'exports', Key: 'opais/dim_ce.parquet' }),
+    );
+    expect(object.ContentType).toBe('application/vnd.apache.parquet');
+    const { rows } = await readParquet(
+      Buffer.from(
+        await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      ),
+    );
+    expect(rows.length).toBe((await tableRows('dim_ce', 'true')).length);
+  }, 60_000);
 });

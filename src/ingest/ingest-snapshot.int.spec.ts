@@ -12,7 +12,6 @@ import type { Database } from '../db/open-database.ts';
 import type { SnapshotIngestedV1, StoredEvent } from '../events/event-types.ts';
 import { fileSource } from '../source/file-source.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { ingestSnapshot } from './ingest-snapshot.ts';
 
 let database: Database;
@@ -21,7 +20,7 @@ const dir = tempDir();
 
 beforeAll(async () => {
   database = await createTestDatabase('ingest');
-  store = createPostgresEventStore(database.pool);
+  store = database.store;
 });
 afterAll(() => database.close());
 
@@ -207,7 +206,7 @@ describe('ingestSnapshot', () => {
 describe('the raw-bytes fast path', () => {
   it('gives the same outcome as parsing: formatting and member order never count, edits always do', async () => {
     const database2 = await createTestDatabase('fast');
-    const store2 = createPostgresEventStore(database2.pool);
+    const store2 = database2.store;
     try {
       const run = (file: string, n: number) =>
         ingestSnapshot({ store: store2, source: fileSource(file), asOf: day(n) });

@@ -18,10 +18,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`OPAIS_SCHEMA must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   }
-  const eventStore = env.OPAIS_EVENT_STORE || 'postgres';
+  const eventStore = env.EVENT_STORE || 'postgres';
   if (!(eventStoreBackends as readonly string[]).includes(eventStore)) {
     throw new Error(
-      `OPAIS_EVENT_STORE must be one of ${eventStoreBackends.join(', ')}, got ${JSON.stringify(eventStore)}`,
+      `EVENT_STORE must be one of ${eventStoreBackends.join(', ')}, got ${JSON.stringify(eventStore)}`,
     );
   }
   return {

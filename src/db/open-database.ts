@@ -12,7 +12,7 @@ export interface Database {
   /** The schema every query runs in (set as the connections' search_path). */
   schema: string;
   connectionString: string;
-  /** The configured event store (OPAIS_EVENT_STORE), from openEventStore. */
+  /** The configured event store (EVENT_STORE), from openEventStore. */
   store: EventStore;
   close(): Promise<void>;
 }

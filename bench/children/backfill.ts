@@ -9,11 +9,10 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
-import { createPool } from '../../src/db/open-database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { backfill } from '../../src/ingest/backfill.ts';
 import type { BackfillFile } from '../../src/ingest/list-backfill-files.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { readSeriesManifest } from '../../test/generator/write-series.ts';
 import { reportResult } from '../run-child.ts';
 
@@ -38,11 +37,11 @@ for (const day of days) {
   });
 }
 
-const pool = createPool(databaseUrl, schema, 6);
+const database = await openDatabase({ migrate: false });
 try {
   const started = performance.now();
-  const results = await backfill({ store: createPostgresEventStore(pool), files, allowMassRemoval: true });
-  const projected = await catchUpProjections({ pool });
+  const results = await backfill({ store: database.store, files, allowMassRemoval: true });
+  const projected = await catchUpProjections(database);
   const wallMs = performance.now() - started;
   reportResult({
     wallMs,
@@ -51,5 +50,5 @@ try {
     failures: projected.failures.length,
   });
 } finally {
-  await pool.end();
+  await database.close();
 }

@@ -11,11 +11,10 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { to as copyTo } from 'pg-copy-streams';
-import { createPool } from '../../src/db/open-database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { type ExportFormat, parseExportFormat } from '../../src/export/export-format.ts';
 import { openExport } from '../../src/export/open-export.ts';
 import { writeExportOutput } from '../../src/export/write-export-output.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { reportResult } from '../run-child.ts';
 
 const { values } = parseArgs({
@@ -34,7 +33,8 @@ if (!values.what || !values.out || !databaseUrl || !schema || !/^dim_[a-z_]+$/.t
   );
 }
 
-const pool = createPool(databaseUrl, schema, 2);
+const database = await openDatabase({ migrate: false });
+const pool = database.pool;
 try {
   const started = performance.now();
   if (values.copy) {
@@ -50,7 +50,7 @@ try {
   } else {
     const format: ExportFormat = parseExportFormat(values.format, '--format');
     const opened = await openExport(
-      { pool, store: createPostgresEventStore(pool) },
+      { pool, store: database.store },
       {
         what: values.what,
         format,
@@ -64,5 +64,5 @@ try {
   const rows = await pool.query<{ n: number }>(`select count(*)::int as n from ${values.what}`);
   reportResult({ wallMs, rows: rows.rows[0]?.n, bytes: (await stat(values.out)).size });
 } finally {
-  await pool.end();
+  await database.close();
 }

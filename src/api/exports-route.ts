@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type ExportFormat, exportFormats } from '../export/export-format.ts';
 import { openExport } from '../export/open-export.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { parseAsOfParam, parseRangeStartParam } from './as-of-param.ts';
 import { asOfSchema, errorResponses } from './schemas.ts';
@@ -90,7 +89,7 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
       const instant = (value: string | undefined, name: string, parse = parseAsOfParam) =>
         value === undefined ? undefined : parse(value, `querystring/${name}`);
       const opened = await openExport(
-        { pool: context.exportPool, store: createPostgresEventStore(context.exportPool) },
+        { pool: context.exportPool, store: context.store },
         {
           what: request.params.what,
           format,

@@ -88,7 +88,7 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
     },
     async (_request, reply) => {
       const [store, totals, webhooks] = await Promise.all([
-        readStoreHead(context.pool),
+        readStoreHead(context),
         readTotals(context),
         deliveryTotals(context.pool),
       ]);

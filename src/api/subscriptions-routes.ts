@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 import { addSubscription } from '../subscriptions/add-subscription.ts';
 import {
   deleteSubscription,
@@ -52,7 +52,11 @@ const idParams = {
  * a token (otherwise every call is refused) and use a writable pool of
  * their own; a list never shows a secret (it is returned once, on creation).
  */
-export function registerSubscriptionsRoutes(app: FastifyInstance, pool: pg.Pool | undefined): void {
+export function registerSubscriptionsRoutes(
+  app: FastifyInstance,
+  pool: pg.Pool | undefined,
+  store: EventStoreReader,
+): void {
   const writable = () => {
     if (!pool) {
       throw new OpaisError(
@@ -114,7 +118,7 @@ export function registerSubscriptionsRoutes(app: FastifyInstance, pool: pg.Pool 
       },
     },
     async (request, reply) => {
-      const added = await addSubscription(writable(), createPostgresEventStore(writable()), request.body, {
+      const added = await addSubscription(writable(), store, request.body, {
         url: 'body/url',
         filter: 'body/filter',
         secret: 'body/secret',

@@ -1,6 +1,7 @@
 import { OpaisError } from '../errors.ts';
-import type { EventStore } from '../store/event-store.ts';
-import { changeItems, entityEventTypes } from '../subscriptions/change-items.ts';
+import { entityEventTypes } from '../events/event-types.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
+import { changeItems } from '../subscriptions/change-items.ts';
 import { type ExportCell, type ExportColumn, type ExportRows, microsInstant } from './export-table.ts';
 import { type FilterCondition, parseWhere } from './parse-where.ts';
 
@@ -34,7 +35,7 @@ const pageEvents = 2000;
  * rows as they pass (the events are not in SQL tables every backend has).
  */
 export async function changeRows(
-  store: EventStore,
+  store: EventStoreReader,
   range: ChangeRange,
   where: readonly string[],
   wherePlace: string,

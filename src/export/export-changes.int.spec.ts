@@ -14,7 +14,6 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import type { ExportFormat } from './export-format.ts';
 import { type ExportRequest, openExport } from './open-export.ts';
 
@@ -52,7 +51,7 @@ async function events(where = 'true') {
 
 async function exportBytes(format: ExportFormat, request: Partial<ExportRequest> = {}) {
   const opened = await openExport(
-    { pool: database.pool, store: createPostgresEventStore(database.pool) },
+    { pool: database.pool, store: database.store },
     {
       what: 'changes',
       format,
@@ -68,7 +67,7 @@ beforeAll(async () => {
   database = await createTestDatabase('expch');
   for (const n of [1, 2, 3]) {
     await ingestSnapshot({
-      store: createPostgresEventStore(database.pool),
+      store: database.store,
       source: fileSource(writeSnapshot(dir, `day${n}.json`, day(n))),
       asOf: new Date(Date.UTC(2026, 3, n, 5)),
       allowMassRemoval: true,

@@ -23,7 +23,6 @@ import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
 import { createS3Client } from '../source/s3-client.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { listDimTables } from './dim-table-export.ts';
 import type { ExportFormat } from './export-format.ts';
 import { openExport } from './open-export.ts';
@@ -39,7 +38,7 @@ const tricky = coveredEntity('DSH900001', 900_001, {
 });
 
 async function ingestDay(name: string, entities: unknown[], asOf: string) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   await ingestSnapshot({
     store,
     source: fileSource(writeSnapshot(dir, name, entities)),
@@ -89,7 +88,7 @@ async function exportBytes(
   options: { asOf?: string; history?: boolean; where?: string[] } = {},
 ) {
   const opened = await openExport(
-    { pool: database.pool, store: createPostgresEventStore(database.pool) },
+    { pool: database.pool, store: database.store },
     {
       what,
       format,

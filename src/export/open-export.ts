@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
 import { datedSnapshotName } from '../source/snapshot-key-date.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 import { type ChangeRange, changeRows } from './change-rows.ts';
 import { dimTableRows } from './dim-table-export.ts';
 import { type ExportFormat, exportFormats } from './export-format.ts';
@@ -26,7 +26,7 @@ export interface ExportRequest {
 /** Where exports read: the projected tables (SQL) and the events (through the event store only). */
 export interface ExportSources {
   pool: pg.Pool;
-  store: EventStore;
+  store: EventStoreReader;
 }
 
 export interface OpenedExport {

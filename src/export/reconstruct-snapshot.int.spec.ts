@@ -13,7 +13,6 @@ import { createTestDatabase, envFor } from '../../test/support/test-database.ts'
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { openExport } from './open-export.ts';
 
 const dir = tempDir('opais-reconstruct-');
@@ -50,7 +49,7 @@ let original: Database;
 
 async function ingest(database: Database, file: string, at?: string) {
   return ingestSnapshot({
-    store: createPostgresEventStore(database.pool),
+    store: database.store,
     source: fileSource(file),
     asOf: at === undefined ? undefined : new Date(at),
     allowMassRemoval: true,
@@ -74,7 +73,7 @@ async function contentHashes(database: Database, at: string) {
 
 async function reconstruct(at: string) {
   const opened = await openExport(
-    { pool: original.pool, store: createPostgresEventStore(original.pool) },
+    { pool: original.pool, store: original.store },
     {
       what: 'snapshot',
       asOf: at,

@@ -1,20 +1,18 @@
 import { Readable } from 'node:stream';
 import { OpaisError } from '../errors.ts';
-import type { CanonicalEntity } from '../events/event-types.ts';
-import type { EventStore } from '../store/event-store.ts';
-
-const pageEvents = 5000;
+import type { EventStoreReader, RecordedEntityEvent } from '../store/event-store.ts';
 
 /**
  * The registry as it stood at an instant, as an export in the OPAIS shape
  * (`{"coveredEntities":[…]}`, each entity in its canonical form), rebuilt
  * from the events alone: every entity whose last event at the latest
- * snapshot not after the instant registered or changed it. Ingesting the
+ * snapshot not after the instant registered or changed it, streamed from
+ * the store's bulk read of end states (one chunk in memory at a time). Ingesting the
  * file into an empty store gives the same content hashes: the audit proof
  * that the log holds the registry (docs/exports.md).
  */
 export async function reconstructSnapshot(
-  store: EventStore,
+  store: EventStoreReader,
   instant: string | undefined,
   place: string,
 ): Promise<{ asOf: Date; body: Readable }> {
@@ -26,31 +24,22 @@ export async function reconstructSnapshot(
       place,
     });
   }
-  const entities = new Map<string, CanonicalEntity>();
-  let after = 0;
-  while (after < snapshot.globalPosition) {
-    const events = await store.readAll({ after, limit: pageEvents });
-    if (events.length === 0) break;
-    for (const event of events) {
-      if (event.globalPosition > snapshot.globalPosition) break;
-      if (event.type === 'CoveredEntityRemoved') entities.delete(event.streamId);
-      else if (event.type !== 'SnapshotIngested') {
-        // Delete first: a re-registered entity goes where its new life began.
-        entities.delete(event.streamId);
-        entities.set(event.streamId, event.data.entity);
-      }
-    }
-    after = events.at(-1)?.globalPosition as number;
-  }
-  return { asOf: snapshot.asOf, body: Readable.from(exportJson(entities.values()), { objectMode: false }) };
+  const changes = store.readEntityChanges({ after: 0, until: snapshot.globalPosition });
+  return { asOf: snapshot.asOf, body: Readable.from(exportJson(changes), { objectMode: false }) };
 }
 
-function* exportJson(entities: Iterable<CanonicalEntity>): Generator<string> {
+/** Each stream's last event by then, in log order: a removal leaves the entity out; otherwise its state goes in. */
+async function* exportJson(changes: AsyncIterable<RecordedEntityEvent[]>): AsyncGenerator<string> {
   yield '{"coveredEntities":[';
   let first = true;
-  for (const entity of entities) {
-    yield `${first ? '' : ','}\n${JSON.stringify(entity)}`;
-    first = false;
+  for await (const chunk of changes) {
+    let text = '';
+    for (const change of chunk) {
+      if (change.type === 'CoveredEntityRemoved') continue;
+      text += `${first ? '' : ','}\n${JSON.stringify(change.data.entity)}`;
+      first = false;
+    }
+    yield text;
   }
   yield '\n]}\n';
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 import { newSecret } from './sign-payload.ts';
 import { parseSubscriptionFilter } from './subscription-filter.ts';
 import { insertSubscription, type Subscription } from './subscription-store.ts';
@@ -18,7 +18,7 @@ export interface NewSubscription {
 /** Checks and stores a subscription; `places` name the inputs in messages (`--url` or `body/url`). */
 export async function addSubscription(
   pool: pg.Pool,
-  store: EventStore,
+  store: EventStoreReader,
   input: NewSubscription,
   places: { url: string; filter: string; secret: string },
 ): Promise<Subscription> {

@@ -1,5 +1,10 @@
-import type { CanonicalEntity, StoredEvent } from '../events/event-types.ts';
-import type { EventStore } from '../store/event-store.ts';
+import {
+  type CanonicalEntity,
+  type EntityEventType,
+  entityEventTypes,
+  type StoredEvent,
+} from '../events/event-types.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 import type { FilterableChange } from './subscription-filter.ts';
 
 /** One change as a webhook delivers it: the feed's item, with the entity's type and state for filtering. */
@@ -13,23 +18,17 @@ export interface ChangeItem extends FilterableChange {
   changes?: unknown[];
 }
 
-type EntityEvent = Extract<
-  StoredEvent,
-  { type: 'CoveredEntityRegistered' | 'CoveredEntityChanged' | 'CoveredEntityRemoved' }
->;
-
-export const entityEventTypes = [
-  'CoveredEntityRegistered',
-  'CoveredEntityChanged',
-  'CoveredEntityRemoved',
-] as const;
+type EntityEvent = Extract<StoredEvent, { type: EntityEventType }>;
 
 /**
  * The change items of some entity events, in their order. A removal carries
  * no entity: its type and state are those of the version it ended (the
  * stream's previous event, read through the store).
  */
-export async function changeItems(store: EventStore, events: readonly StoredEvent[]): Promise<ChangeItem[]> {
+export async function changeItems(
+  store: EventStoreReader,
+  events: readonly StoredEvent[],
+): Promise<ChangeItem[]> {
   const items: ChangeItem[] = [];
   for (const event of events) {
     if (!(entityEventTypes as readonly string[]).includes(event.type)) continue;
@@ -53,7 +52,10 @@ export async function changeItems(store: EventStore, events: readonly StoredEven
   return items;
 }
 
-async function endedEntity(store: EventStore, removal: EntityEvent): Promise<CanonicalEntity | undefined> {
+async function endedEntity(
+  store: EventStoreReader,
+  removal: EntityEvent,
+): Promise<CanonicalEntity | undefined> {
   const [previous] = await store.readStream(removal.streamId, {
     afterVersion: removal.streamVersion - 2,
     limit: 1,

@@ -14,7 +14,6 @@ import type { Database } from '../db/open-database.ts';
 import { freePort } from '../free-port.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 interface Received {
   at: number;
@@ -110,7 +109,7 @@ function day(n: number) {
 }
 async function ingestDay(n: number) {
   await ingestSnapshot({
-    store: createPostgresEventStore(database.pool),
+    store: database.store,
     source: fileSource(writeSnapshot(dir, `day${n}.json`, day(n))),
     asOf: new Date(Date.UTC(2026, 2, n, 5)),
     allowMassRemoval: true,

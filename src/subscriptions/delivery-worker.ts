@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { EventStore } from '../store/event-store.ts';
-import { changeItems, entityEventTypes } from './change-items.ts';
+import { entityEventTypes } from '../events/event-types.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
+import { changeItems } from './change-items.ts';
 import { backoffDelay, retryAfterMs } from './retry-delay.ts';
 import { signatureHeader, signPayload } from './sign-payload.ts';
 import { matchesFilter } from './subscription-filter.ts';
@@ -15,7 +16,7 @@ import {
 
 export interface DeliveryWorkerOptions {
   pool: pg.Pool;
-  store: EventStore;
+  store: EventStoreReader;
   /** Ends the worker after the attempts in flight. */
   signal: AbortSignal;
   /** How often to look for new events and due retries (default 1 s). */

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { runDeliveryWorker } from '../../subscriptions/delivery-worker.ts';
 import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
@@ -35,7 +34,7 @@ export function registerDeliverCommand(program: Command): void {
         try {
           await runDeliveryWorker({
             pool: database.pool,
-            store: createPostgresEventStore(database.pool),
+            store: database.store,
             signal: stop.signal,
             pollMs: flags.pollInterval,
             timeoutMs: flags.timeout,

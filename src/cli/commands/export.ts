@@ -3,7 +3,6 @@ import { parseAsOfParam, parseRangeStartParam } from '../../api/as-of-param.ts';
 import { type ExportFormat, parseExportFormat } from '../../export/export-format.ts';
 import { openExport } from '../../export/open-export.ts';
 import { writeExportOutput } from '../../export/write-export-output.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -57,7 +56,7 @@ export function registerExportCommand(program: Command): void {
     .action(async (what: string, flags: ExportFlags) => {
       await withDatabase(async (database) => {
         const opened = await openExport(
-          { pool: database.pool, store: createPostgresEventStore(database.pool) },
+          { pool: database.pool, store: database.store },
           {
             what,
             format: flags.format,

@@ -6,7 +6,6 @@ import { type BackfillFileResult, backfill } from '../../ingest/backfill.ts';
 import { type IngestSummary, ingestSnapshot } from '../../ingest/ingest-snapshot.ts';
 import { isBackfillSource, listBackfillFiles } from '../../ingest/list-backfill-files.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseCount, parseInstant, parseRatio } from '../parse-options.ts';
 import { backfillProgressReporter, progressReporter } from '../progress-reporter.ts';
 import { withDatabase } from '../with-database.ts';
@@ -59,7 +58,7 @@ export function registerIngestCommand(program: Command): void {
         let ingested: IngestSummary;
         try {
           ingested = await ingestSnapshot({
-            store: createPostgresEventStore(database.pool),
+            store: database.store,
             source: sourceFromUri(uri),
             asOf: flags.asOf,
             maxRemovalRatio: flags.maxRemovalRatio,
@@ -106,7 +105,7 @@ async function runBackfill(uri: string, flags: IngestFlags): Promise<void> {
     const progress = backfillProgressReporter();
     try {
       await backfill({
-        store: createPostgresEventStore(database.pool),
+        store: database.store,
         files,
         maxRemovalRatio: flags.maxRemovalRatio,
         allowMassRemoval: flags.allowMassRemoval,

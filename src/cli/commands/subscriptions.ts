@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { OpaisError } from '../../errors.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { addSubscription } from '../../subscriptions/add-subscription.ts';
 import {
   deleteSubscription,
@@ -34,7 +33,7 @@ export function registerSubscriptionsCommand(program: Command): void {
     .action(
       async (flags: { url: string; filter?: string; secret?: string; from?: number; json?: boolean }) => {
         const added = await withDatabase((database) =>
-          addSubscription(database.pool, createPostgresEventStore(database.pool), flags, {
+          addSubscription(database.pool, database.store, flags, {
             url: '--url',
             filter: '--filter',
             secret: '--secret',

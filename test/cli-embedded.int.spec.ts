@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,28 @@ describe('the CLI on the embedded PostgreSQL', () => {
     expect(status.snapshots).toBeGreaterThanOrEqual(1);
     expect(() => process.kill(orphan, 0)).toThrow();
     expect(existsSync(pidFile)).toBe(false);
+  }, 180_000);
+
+  it('backfills a folder, exports a table and a past snapshot, and keeps subscriptions', async () => {
+    const archive = path.join(dir, 'archive');
+    mkdirSync(archive);
+    writeSnapshot(archive, 'OPA_CE_DAILY_PUBLIC-2026-12-01.JSON', coveredEntities(30));
+    writeSnapshot(archive, 'OPA_CE_DAILY_PUBLIC-2026-12-02.JSON', coveredEntities(31));
+    const backfill = (await opais('ingest', archive, '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(backfill.at(-1)).toMatchObject({ total: true, files: 2, applied: 2 });
+
+    const csv = (await opais('export', 'dim_ce', '--where', 'id340b=DSH000031')).stdout;
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(2);
+    const snapshot = JSON.parse((await opais('export', 'snapshot', '--as-of', '2026-12-01')).stdout);
+    expect(snapshot.coveredEntities).toHaveLength(30);
+
+    await opais('subscriptions', 'add', '--url', 'http://127.0.0.1:9/hook', '--filter', 'state=MA');
+    const listed = JSON.parse((await opais('subscriptions', 'list', '--json')).stdout);
+    expect(listed.items).toMatchObject([
+      { url: 'http://127.0.0.1:9/hook', status: 'active', filter: { state: ['MA'] } },
+    ]);
   }, 180_000);
 });

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buffer as readAll } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi } from '../../test/support/api-server.ts';
 import { runOpais } from '../../test/support/run-opais.ts';
 import {
   coveredEntities,
@@ -136,6 +137,16 @@ describe('opais export snapshot: the registry at an instant, from the events alo
       expect(await contentHashes(fresh, asOf(2))).toEqual(await contentHashes(original, asOf(2)));
     } finally {
       await fresh.close();
+    }
+    const api = await startApi(original);
+    try {
+      const answer = await fetch(`${api.url}/exports/snapshot?asOf=2026-05-02`);
+      expect(answer.headers.get('content-disposition')).toBe(
+        'attachment; filename="OPA_CE_DAILY_PUBLIC_20260502T050000Z.JSON"',
+      );
+      expect(await answer.text()).toBe(readFileSync(out, 'utf8'));
+    } finally {
+      await api.close();
     }
     const early = await runOpais(['export', 'snapshot', '--as-of', '2026-04-30'], envFor(original));
     expect([early.code, early.stderr]).toEqual([1, expect.stringContaining('NOT_FOUND')]);

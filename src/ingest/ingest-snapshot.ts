@@ -161,7 +161,9 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
 
     await session.discard(diff.conflicting);
     await session.recordRawHashes(diff.rawHashes);
-    const removals = [...removedStreams(registry, diff.seen)];
+    // In stream-id order: the registry comes in the store's physical row order, which differs between a store
+    // that saw killed or aborted ingests and one that did not, and the log must not depend on it.
+    const removals = [...removedStreams(registry, diff.seen)].sort();
     guardMassRemoval(options, registry, removals.length);
     await session.append(
       removals.map((streamId) => {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { isTransientDatabaseError } from '../db/database-errors.ts';
 import { type ErrorCode, errorCatalogue, OpaisError } from '../errors.ts';
 
 /** The body of every error answer: the catalogue's code and title, and what went wrong here. */
@@ -52,7 +53,7 @@ function toOpaisError(error: FastifyError, requestId: string): OpaisError {
       errors: error.validation.map((problem) => ({ path: problem.instancePath, message: problem.message })),
     });
   }
-  if (isDatabaseUnavailable(error)) {
+  if (isTransientDatabaseError(error)) {
     return new OpaisError(
       'DATABASE_UNAVAILABLE',
       'the database cannot be reached or is too busy; try again shortly',
@@ -62,24 +63,4 @@ function toOpaisError(error: FastifyError, requestId: string): OpaisError {
   if (status === 404) return new OpaisError('NOT_FOUND', error.message);
   if (status >= 400 && status < 500) return new OpaisError('INVALID_ARGUMENT', error.message);
   return new OpaisError('INTERNAL', `internal error; the server log has the details (request ${requestId})`);
-}
-
-/** Connection failures, a server shutting down, a full pool or a cancelled (timed-out) statement. */
-function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
-  const code = error.code ?? '';
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'ENOTFOUND',
-      'EPIPE',
-      '57014',
-      '57P01',
-      '57P02',
-      '57P03',
-    ].includes(code) ||
-    code.startsWith('08') ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test(error.message ?? '')
-  );
 }

@@ -19,6 +19,11 @@ export const errorCatalogue = {
   PROJECTION_FAILED: { httpStatus: 500, exitCode: 7, title: 'A projector could not apply an event' },
   PROJECTION_DRIFT: { httpStatus: 500, exitCode: 8, title: 'The live tables differ from a fresh rebuild' },
   INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },
+  SCHEMA_NOT_OURS: {
+    httpStatus: 409,
+    exitCode: 2,
+    title: 'A schema the command would replace was not made by opais',
+  },
   FETCH_FAILED: { httpStatus: 502, exitCode: 10, title: 'The export could not be downloaded' },
   NOT_FOUND: { httpStatus: 404, exitCode: 1, title: 'Not found' },
   CURSOR_UNKNOWN: {

@@ -33,6 +33,9 @@ export const errorCatalogue = {
   },
   UNAUTHORIZED: { httpStatus: 401, exitCode: 1, title: 'A valid bearer token is required' },
   RATE_LIMITED: { httpStatus: 429, exitCode: 1, title: 'Too many requests' },
+  URI_TOO_LONG: { httpStatus: 414, exitCode: 2, title: 'The request URI is too long' },
+  HEADERS_TOO_LARGE: { httpStatus: 431, exitCode: 2, title: 'The request headers are too large' },
+  REQUEST_TIMEOUT: { httpStatus: 408, exitCode: 1, title: 'The request was not received in time' },
   DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
   INTERNAL: { httpStatus: 500, exitCode: 1, title: 'Internal error' },
 } as const;

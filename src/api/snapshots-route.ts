@@ -60,7 +60,7 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
           asOf: row.as_of.toISOString(),
           sha256: row.sha256,
           position: row.global_position,
-          source: row.source,
+          source: publicSource(row.source),
           counts: row.counts,
           dataQualityProblemCount: row.data_quality_problem_count,
           durationMs: row.duration_ms,
@@ -69,4 +69,12 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
       };
     },
   );
+}
+
+/** Where the server's files are is not the client's business: a local file is named by its file name only. */
+function publicSource(source: unknown): unknown {
+  if (typeof source !== 'object' || source === null || (source as { kind?: unknown }).kind !== 'file')
+    return source;
+  const { path: _path, ...rest } = source as Record<string, unknown>;
+  return rest;
 }

@@ -19,7 +19,7 @@ import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixt
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { createS3Client } from '../source/s3-client.ts';
-import { createHandler } from './handler.ts';
+import { createHandler, type ObjectOutcome } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
 
 const run = promisify(execFile);
@@ -296,5 +296,35 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       origin: 'lambda',
     });
     expect(await eventCount()).toBe(26);
+  });
+  it('refuses a malformed or overlong key by name and still applies the other objects of the event', async () => {
+    const goodKey = 'records/OPA_CE_DAILY_PUBLIC_2099-01-04.JSON';
+    await putObject(s3, bucket, goodKey, snapshotJson([...day1, coveredEntity('DSH000022', 22)]));
+    const record = (key: string) => ({
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      eventTime: '2099-01-04T00:00:00.000Z',
+      s3: { bucket: { name: bucket }, object: { key } },
+    });
+    const longKey = `records/${'k'.repeat(100_000)}.json`;
+    const event = { Records: [record('records/bad%ZZkey.json'), record(longKey), record(goodKey)] };
+    const before = await eventCount();
+
+    const failure = await handler(event).then(
+      () => undefined,
+      (error: { code?: string; message: string }) => error,
+    );
+    expect(failure?.code).toBe('INVALID_ARGUMENT');
+    expect(failure?.message).toContain('2 of 3 objects failed');
+    expect(failure?.message).toContain(
+      `s3://${bucket}/records/bad%ZZkey.json: the key has a malformed %-escape`,
+    );
+    expect(failure?.message).toContain('the key is 100013 bytes long; S3 keys are at most 1024 bytes');
+    expect(failure?.message.length).toBeLessThan(2000);
+
+    const done = logs.filter((line) => line.message === 'done').at(-1)?.fields.objects as ObjectOutcome[];
+    expect(done.map((outcome) => outcome.status), JSON.stringify(done)).toEqual(['failed', 'failed', 'applied']);
+    expect(await eventCount()).toBeGreaterThan(before ?? 0);
+    expect(alerts.slice(-2).map((alert) => alert.code)).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
   });
 });

@@ -11,7 +11,7 @@ import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
 import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
-import { type CreatedObject, parseTriggerEvent } from './parse-trigger-event.ts';
+import { type CreatedObject, isRefused, parseTriggerEvent } from './parse-trigger-event.ts';
 
 export interface HandlerResult {
   objects: ObjectOutcome[];
@@ -19,6 +19,7 @@ export interface HandlerResult {
 
 export type ObjectOutcome =
   | { uri: string; status: 'ignored'; reason: string }
+  | { uri: string; status: 'failed'; code: string | undefined; error: string }
   | {
       uri: string;
       status: 'applied' | 'already-applied';
@@ -43,8 +44,10 @@ interface LambdaContext {
  * The Lambda behind the EventBridge rule (source aws.s3, detail-type Object
  * Created, the snapshot bucket) or a classic S3 notification. Each snapshot
  * object the event names is ingested in turn; other keys are logged and
- * ignored. Any failure is thrown after notifying the webhook, so that
- * Lambda retries the event and finally sends it to the dead-letter queue.
+ * ignored. A failure (naming the object's key) is reported to the webhook
+ * and the next object goes on; once all were tried, the failure is thrown
+ * so that Lambda retries the event and finally sends it to the dead-letter
+ * queue.
  *
  * Delivery is at least once: a duplicate or concurrent invocation for the
  * same object waits for the single-writer ingest lock, then finds the
@@ -63,19 +66,65 @@ export function createHandler(log: Log = jsonLog) {
     const objects = parseTriggerEvent(event);
     const filter = readSnapshotKeyFilter(process.env);
     const outcomes: ObjectOutcome[] = [];
+    const errors: unknown[] = [];
     for (const object of objects) {
       const uri = formatS3Uri(object);
+      if (isRefused(object)) {
+        const error = new OpaisError('INVALID_ARGUMENT', `${uri}: ${object.reason}`);
+        await reportFailure(error, uri, logRequest);
+        outcomes.push(failedOutcome(uri, error));
+        errors.push(error);
+        continue;
+      }
       if (!isSnapshotKey(object.key, filter)) {
         const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
         logRequest('info', 'ignored object', { uri, reason });
         outcomes.push({ uri, status: 'ignored', reason });
         continue;
       }
-      outcomes.push(await ingestObject(object, logRequest));
+      // One object's failure does not keep the others of the same event from being applied.
+      try {
+        outcomes.push(await ingestObject(object, logRequest));
+      } catch (error) {
+        outcomes.push(failedOutcome(uri, error));
+        errors.push(error);
+      }
     }
     logRequest('info', 'done', { objects: outcomes });
+    // Thrown after all were tried, so that Lambda retries the event (the applied ones are then already applied).
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw batchFailed(outcomes, errors);
     return { objects: outcomes };
   };
+}
+
+function failedOutcome(uri: string, error: unknown): ObjectOutcome {
+  return {
+    uri,
+    status: 'failed',
+    code: error instanceof OpaisError ? error.code : undefined,
+    error: (error as Error).message,
+  };
+}
+
+function batchFailed(outcomes: ObjectOutcome[], errors: unknown[]): OpaisError {
+  const failed = outcomes.filter((outcome) => outcome.status === 'failed');
+  const first = errors[0];
+  return new OpaisError(
+    first instanceof OpaisError ? first.code : 'INTERNAL',
+    `${failed.length} of ${outcomes.length} objects failed: ${failed.map((outcome) => outcome.error).join('; ')}`,
+    { objects: failed },
+  );
+}
+
+async function reportFailure(error: unknown, uri: string, log: Log): Promise<void> {
+  log('error', 'ingest failed', {
+    uri,
+    code: error instanceof OpaisError ? error.code : undefined,
+    error: (error as Error).message,
+  });
+  const undelivered = await notifyIngestFailure(error, uri, 'lambda');
+  if (undelivered) log('warn', undelivered, { uri });
 }
 
 async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutcome> {
@@ -98,14 +147,8 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
     outcome = outcomeOf(uri, asOfFrom, summary);
     log('info', summary.alreadyApplied ? 'already applied' : 'ingest applied', { ...outcome });
   } catch (error) {
-    log('error', 'ingest failed', {
-      uri,
-      code: error instanceof OpaisError ? error.code : undefined,
-      error: (error as Error).message,
-    });
     if (isCredentialError(error)) await forgetLambdaDatabase();
-    const undelivered = await notifyIngestFailure(error, uri, 'lambda');
-    if (undelivered) log('warn', undelivered, { uri });
+    await reportFailure(error, uri, log);
     throw error;
   }
   // Also after "already applied": an earlier invocation may have committed the events and died before projecting.

@@ -37,6 +37,11 @@ export const errorCatalogue = {
   HEADERS_TOO_LARGE: { httpStatus: 431, exitCode: 2, title: 'The request headers are too large' },
   REQUEST_TIMEOUT: { httpStatus: 408, exitCode: 1, title: 'The request was not received in time' },
   DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
+  SCHEMA_NOT_MIGRATED: {
+    httpStatus: 503,
+    exitCode: 9,
+    title: 'The schema lacks migrations this version needs (run opais migrate)',
+  },
   INTERNAL: { httpStatus: 500, exitCode: 1, title: 'Internal error' },
 } as const;
 

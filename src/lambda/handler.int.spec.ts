@@ -323,7 +323,10 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(failure?.message.length).toBeLessThan(2000);
 
     const done = logs.filter((line) => line.message === 'done').at(-1)?.fields.objects as ObjectOutcome[];
-    expect(done.map((outcome) => outcome.status), JSON.stringify(done)).toEqual(['failed', 'failed', 'applied']);
+    expect(
+      done.map((outcome) => outcome.status),
+      JSON.stringify(done),
+    ).toEqual(['failed', 'failed', 'applied']);
     expect(await eventCount()).toBeGreaterThan(before ?? 0);
     expect(alerts.slice(-2).map((alert) => alert.code)).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
   });

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createApiServer } from '../../api/create-api-server.ts';
+import { assertMigrated } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { OpaisError } from '../../errors.ts';
 import { parseCount, parseTrustProxy } from '../parse-options.ts';
@@ -21,8 +22,10 @@ export function registerServeCommand(program: Command): void {
     .action(
       async (flags: { port: number; host: string; rateLimit: number; trustProxy?: boolean | string }) => {
         const trustProxy = flags.trustProxy ?? parseTrustProxyEnv(process.env.OPAIS_TRUST_PROXY);
-        const database = await openDatabase();
+        // Never migrates: it may run under a role that can only read (docs/api.md), and says so if the schema is behind.
+        const database = await openDatabase({ migrate: false });
         try {
+          await assertMigrated(database.pool, database.schema);
           const app = await createApiServer({
             connectionString: database.connectionString,
             schema: database.schema,

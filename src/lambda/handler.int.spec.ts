@@ -330,4 +330,65 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(await eventCount()).toBeGreaterThan(before ?? 0);
     expect(alerts.slice(-2).map((alert) => alert.code)).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
   });
+  it('answers an export older than the head as out-of-order, records it and tells the webhook, without a retry', async () => {
+    const key = 'late/OPA_CE_DAILY_PUBLIC_2098-12-31.JSON';
+    await putObject(s3, bucket, key, snapshotJson(day0.slice(0, 19)));
+    const before = await eventCount();
+    const result = await handler({
+      version: '0',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      time: '2099-02-01T00:00:00Z',
+      detail: { bucket: { name: bucket }, object: { key } },
+    });
+    expect(result.objects).toEqual([
+      {
+        uri: `s3://${bucket}/${key}`,
+        status: 'out-of-order',
+        asOf: '2098-12-31T00:00:00.000Z',
+        headAsOf: '2099-01-04T00:00:00.000Z',
+      },
+    ]);
+    expect(await eventCount()).toBe(before);
+    const { rows } = await database.pool.query(
+      'select state, head_as_of from export_inbox where source = $1',
+      [`s3://${bucket}/${key}`],
+    );
+    expect(rows).toEqual([{ state: 'out-of-order', head_as_of: new Date('2099-01-04T00:00:00Z') }]);
+    expect(alerts.at(-1)).toMatchObject({ code: 'AS_OF_NOT_LATER', source: `s3://${bucket}/${key}` });
+  });
+
+  it('applies an earlier export whose invocation died while waiting before its own, in as-of order', async () => {
+    const current = [...day1, coveredEntity('DSH000022', 22)];
+    const orphanKey = 'daily/OPA_CE_DAILY_PUBLIC_2099-01-05.JSON';
+    const ownKey = 'daily/OPA_CE_DAILY_PUBLIC_2099-01-06.JSON';
+    await putObject(s3, bucket, orphanKey, snapshotJson([...current, coveredEntity('DSH000023', 23)]));
+    await putObject(s3, bucket, ownKey, snapshotJson([...current, coveredEntity('DSH000024', 24)]));
+    // As an invocation leaves it when it dies waiting for the lock: pending, its waiter gone.
+    await database.pool.query(
+      "insert into export_inbox (source, as_of, state) values ($1, '2099-01-05T00:00:00Z', 'pending')",
+      [`s3://${bucket}/${orphanKey}`],
+    );
+    const result = await handler({
+      version: '0',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      time: '2099-02-01T00:00:00Z',
+      detail: { bucket: { name: bucket }, object: { key: ownKey } },
+    });
+    expect(result.objects).toEqual([
+      expect.objectContaining({ status: 'applied', asOf: '2099-01-06T00:00:00.000Z' }),
+    ]);
+    const { rows } = await database.pool.query<{ as_of: Date }>(
+      'select as_of from snapshots order by global_position desc limit 2',
+    );
+    expect(rows.map((row) => row.as_of.toISOString())).toEqual([
+      '2099-01-06T00:00:00.000Z',
+      '2099-01-05T00:00:00.000Z',
+    ]);
+    const { rows: inbox } = await database.pool.query('select state from export_inbox where source = $1', [
+      `s3://${bucket}/${orphanKey}`,
+    ]);
+    expect(inbox).toEqual([{ state: 'applied' }]);
+  });
 });

@@ -1,14 +1,16 @@
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import type { Database } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
-import { type IngestSummary, ingestSnapshot } from '../ingest/ingest-snapshot.ts';
+import { ingestInOrder } from '../ingest/ingest-in-order.ts';
+import type { IngestSummary } from '../ingest/ingest-snapshot.ts';
 import { jsonLog, type Log } from '../json-log.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { defaultS3Client } from '../source/s3-client.ts';
 import { s3Source } from '../source/s3-source.ts';
-import { formatS3Uri } from '../source/s3-uri.ts';
+import { formatS3Uri, parseS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
+import { orphanedArrivals } from '../store/postgres/export-inbox.ts';
 import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
 import { type CreatedObject, isRefused, parseTriggerEvent } from './parse-trigger-event.ts';
@@ -19,6 +21,8 @@ export interface HandlerResult {
 
 export type ObjectOutcome =
   | { uri: string; status: 'ignored'; reason: string }
+  /** Older than the head when it came: not applied, recorded in the inbox (the ExportsOutOfOrder alarm counts it). */
+  | { uri: string; status: 'out-of-order'; asOf: string; headAsOf: string }
   | { uri: string; status: 'failed'; code: string | undefined; error: string }
   | {
       uri: string;
@@ -137,18 +141,32 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   let outcome: ObjectOutcome;
   try {
     database = await lambdaDatabase();
-    const summary = await ingestSnapshot({
-      store: createPostgresEventStore(database.pool),
-      source: s3Source({ ...object, client: defaultS3Client() }),
-      asOf,
-      maxRemovalRatio: removalRatio(process.env),
-      wait: true,
-    });
+    if (asOf) await applyOrphans(database, asOf, log);
+    const summary = await ingestInOrder(
+      database.pool,
+      {
+        store: createPostgresEventStore(database.pool),
+        source: s3Source({ ...object, client: defaultS3Client() }),
+        asOf,
+        maxRemovalRatio: removalRatio(process.env),
+        wait: true,
+      },
+      { source: uri, sourceVersion: object.versionId ?? object.etag },
+    );
     outcome = outcomeOf(uri, asOfFrom, summary);
     log('info', summary.alreadyApplied ? 'already applied' : 'ingest applied', { ...outcome });
   } catch (error) {
     if (isCredentialError(error)) await forgetLambdaDatabase();
     await reportFailure(error, uri, log);
+    // Retrying cannot help an export that came after a later one: it is recorded, alarmed on and answered as such.
+    if (error instanceof OpaisError && error.code === 'AS_OF_NOT_LATER') {
+      return {
+        uri,
+        status: 'out-of-order',
+        asOf: String(error.details?.asOf),
+        headAsOf: String(error.details?.lastAsOf),
+      };
+    }
     throw error;
   }
   // Also after "already applied": an earlier invocation may have committed the events and died before projecting.
@@ -161,6 +179,38 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   for (const failure of projected.failures) log('error', 'projector stopped', { uri, ...failure });
   log('info', 'projections caught up', { uri, snapshots: projected.snapshots });
   return outcome;
+}
+
+/**
+ * Exports from S3 whose invocation died while they waited (pending in the
+ * inbox, no live waiter) and that are older than this one: applied first, in
+ * as-of order, so that this one does not overtake them for good.
+ */
+async function applyOrphans(database: Database, before: Date, log: Log): Promise<void> {
+  for (const orphan of await orphanedArrivals(database.pool, 's3://')) {
+    if (orphan.asOf.getTime() >= before.getTime()) break;
+    try {
+      const summary = await ingestInOrder(
+        database.pool,
+        {
+          store: createPostgresEventStore(database.pool),
+          source: s3Source({ ...parseS3Uri(orphan.source), client: defaultS3Client() }),
+          asOf: orphan.asOf,
+          maxRemovalRatio: removalRatio(process.env),
+          wait: true,
+        },
+        orphan,
+      );
+      log('info', 'orphaned export applied', {
+        uri: orphan.source,
+        asOf: summary.asOf,
+        alreadyApplied: summary.alreadyApplied,
+      });
+    } catch (error) {
+      // The inbox has its outcome; the object this invocation is for still goes on.
+      log('error', 'orphaned export failed', { uri: orphan.source, error: (error as Error).message });
+    }
+  }
 }
 
 function removalRatio(env: NodeJS.ProcessEnv): number | undefined {

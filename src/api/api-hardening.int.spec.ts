@@ -7,7 +7,6 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 /** What an attacker or a load balancer in front of the API would try; each answer in the catalogue's shape. */
 let database: Database;
@@ -18,7 +17,7 @@ const secretValue = 'SECRET ENTITY VALUE 4711';
 beforeAll(async () => {
   database = await createTestDatabase('api_hard');
   await ingestSnapshot({
-    store: createPostgresEventStore(database.pool),
+    store: database.store,
     source: fileSource(writeSnapshot(dir, 'day1.json', coveredEntities(5))),
     asOf: new Date('2026-06-01T05:00:00Z'),
   });

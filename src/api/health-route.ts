@@ -52,7 +52,7 @@ export function registerHealthRoute(app: FastifyInstance, context: ApiContext): 
       },
     },
     async (request) => {
-      const head = await readStoreHead(context.pool);
+      const head = await readStoreHead(context);
       const failed = head.projectors.some((projector) => projector.error !== null);
       // A projector's error quotes the entity values it could not apply: only a caller with the token reads them.
       const projectors = context.showsDetails(request)

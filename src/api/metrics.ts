@@ -74,7 +74,7 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
     },
     async (_request, reply) => {
       const [store, totals, late] = await Promise.all([
-        readStoreHead(context.pool),
+        readStoreHead(context),
         readTotals(context),
         outOfOrderExports(context.pool, 1),
       ]);

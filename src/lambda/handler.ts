@@ -11,7 +11,6 @@ import { formatS3Uri, parseS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
 import { orphanedArrivals } from '../store/postgres/export-inbox.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
 import { type CreatedObject, isRefused, parseTriggerEvent } from './parse-trigger-event.ts';
 
@@ -145,7 +144,7 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
     const summary = await ingestInOrder(
       database.pool,
       {
-        store: createPostgresEventStore(database.pool),
+        store: database.store,
         source: s3Source({ ...object, client: defaultS3Client() }),
         asOf,
         maxRemovalRatio: removalRatio(process.env),
@@ -193,7 +192,7 @@ async function applyOrphans(database: Database, before: Date, log: Log): Promise
       const summary = await ingestInOrder(
         database.pool,
         {
-          store: createPostgresEventStore(database.pool),
+          store: database.store,
           source: s3Source({ ...parseS3Uri(orphan.source), client: defaultS3Client() }),
           asOf: orphan.asOf,
           maxRemovalRatio: removalRatio(process.env),

@@ -6,7 +6,6 @@ import { OpaisError } from '../../errors.ts';
 import { ingestInOrder } from '../../ingest/ingest-in-order.ts';
 import type { IngestSummary } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseInstant, parseRatio } from '../parse-options.ts';
 import { progressReporter } from '../progress-reporter.ts';
 import { withDatabase } from '../with-database.ts';
@@ -49,7 +48,7 @@ export function registerIngestCommand(program: Command): void {
           ingested = await ingestInOrder(
             database.pool,
             {
-              store: createPostgresEventStore(database.pool),
+              store: database.store,
               source: sourceFromUri(uri),
               asOf: flags.asOf,
               maxRemovalRatio: flags.maxRemovalRatio,

@@ -9,7 +9,7 @@ export function registerMigrateCommand(program: Command): void {
     .description('apply pending SQL migrations from ddl/ (also done automatically on first use)')
     .option(
       '--grant-read-only <role>',
-      'then let this role read the schema and nothing more (created, LOGIN without password, if missing): the role for opais serve',
+      'then let this role read the schema and nothing more (created with LOGIN if missing; password from env OPAIS_READ_ONLY_PASSWORD): the role for opais serve',
     )
     .action(async (flags: { grantReadOnly?: string }) => {
       const database = await openDatabase({ migrate: false });
@@ -21,9 +21,11 @@ export function registerMigrateCommand(program: Command): void {
             : `schema ${database.schema} is up to date\n`,
         );
         if (flags.grantReadOnly) {
-          const created = await grantReadOnly(database.pool, database.schema, flags.grantReadOnly);
+          // The password from the environment, not a flag: a command line is visible to every user of the machine.
+          const password = process.env.OPAIS_READ_ONLY_PASSWORD || undefined;
+          const created = await grantReadOnly(database.pool, database.schema, flags.grantReadOnly, password);
           process.stdout.write(
-            `${created ? 'created role' : 'role'} ${flags.grantReadOnly} may read schema ${database.schema} (select only)${created ? '; give it a password: alter role … password …' : ''}\n`,
+            `${created ? 'created role' : 'role'} ${flags.grantReadOnly} may read schema ${database.schema} (select only)${password ? ', password set from OPAIS_READ_ONLY_PASSWORD' : created ? '; give it a password (OPAIS_READ_ONLY_PASSWORD, or alter role … password …)' : ''}\n`,
           );
         }
       } finally {

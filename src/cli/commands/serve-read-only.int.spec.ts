@@ -58,9 +58,18 @@ async function serve(env: NodeJS.ProcessEnv) {
 
 describe('opais serve under a read-only role', () => {
   it('is granted by `opais migrate --grant-read-only`, serves every route, and cannot write', async () => {
-    const granted = await runOpais(['migrate', '--grant-read-only', reader], envFor(database));
+    const granted = await runOpais(['migrate', '--grant-read-only', reader], {
+      ...envFor(database),
+      OPAIS_READ_ONLY_PASSWORD: "it's a secret",
+    });
     expect(granted.code, granted.stderr).toBe(0);
     expect(granted.stdout).toContain(`created role ${reader} may read schema ${database.schema}`);
+    expect(granted.stdout).toContain('password set from OPAIS_READ_ONLY_PASSWORD');
+    const { rows: authid } = await admin.query(
+      'select rolpassword is not null as has from pg_authid where rolname = $1',
+      [reader],
+    );
+    expect(authid).toEqual([{ has: true }]);
 
     const server = await serve({ ...envFor(database), DATABASE_URL: urlAs(reader) });
     try {

@@ -18,7 +18,9 @@ export type InboxOutcome =
  * An export in the inbox with a process waiting to apply it. The waiter's
  * connection is held until `settle`: while it is open, the export counts as
  * waiting (ingests of later as-ofs let it go first); once it is gone (the
- * process died), the export is pending with nobody waiting on it.
+ * process died), the export is pending with nobody waiting on it. A waiter
+ * is its backend's pid and start time; a role without pg_read_all_stats sees
+ * no start time of another role's backends, and then the pid alone decides.
  */
 export interface InboxTicket {
   readonly id: number;
@@ -49,7 +51,7 @@ export async function arrive(pool: pg.Pool, arrival: Arrival): Promise<InboxTick
       async earlierWaiting() {
         // On the waiter's own connection: a caller holding the lock on another may have no spare one in its pool.
         const { rows: earlier } = await waiter.query(
-          `select 1 from export_inbox i join pg_stat_activity a on a.pid = i.waiter_pid and a.backend_start = i.waiter_started
+          `select 1 from export_inbox i join pg_stat_activity a on a.pid = i.waiter_pid and coalesce(a.backend_start = i.waiter_started, true)
             where i.state = 'pending' and i.as_of < $1 and i.id <> $2 limit 1`,
           [arrival.asOf, id],
         );
@@ -90,7 +92,7 @@ export async function orphanedArrivals(pool: pg.Pool, sourcePrefix: string): Pro
   const { rows } = await pool.query<{ source: string; source_version: string; as_of: Date }>(
     `select i.source, i.source_version, i.as_of from export_inbox i
       where i.state = 'pending' and starts_with(i.source, $1)
-        and not exists (select 1 from pg_stat_activity a where a.pid = i.waiter_pid and a.backend_start = i.waiter_started)
+        and not exists (select 1 from pg_stat_activity a where a.pid = i.waiter_pid and coalesce(a.backend_start = i.waiter_started, true))
       order by i.as_of, i.id`,
     [sourcePrefix],
   );

@@ -40,7 +40,12 @@ for (const day of days) {
 const database = await openDatabase({ migrate: false });
 try {
   const started = performance.now();
-  const results = await backfill({ store: database.store, files, allowMassRemoval: true });
+  const results = await backfill({
+    pool: database.pool,
+    store: database.store,
+    files,
+    allowMassRemoval: true,
+  });
   const projected = await catchUpProjections(database);
   const wallMs = performance.now() - started;
   reportResult({

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { outOfOrderExports } from '../store/postgres/export-inbox.ts';
 import { deliveryTotals } from '../subscriptions/subscription-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { readStoreHead } from './read-store-head.ts';
@@ -64,6 +65,10 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
     '1 while a subscription is marked failing',
     ['subscription'],
   );
+  const outOfOrder = gauge(
+    'opais_exports_out_of_order',
+    'exports refused because a later one was applied first (export_inbox; see docs/reliability.md)',
+  );
 
   app.addHook('onResponse', async (request, reply) => {
     latency.observe(
@@ -87,11 +92,13 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
       },
     },
     async (_request, reply) => {
-      const [store, totals, webhooks] = await Promise.all([
+      const [store, totals, late, webhooks] = await Promise.all([
         readStoreHead(context),
         readTotals(context),
+        outOfOrderExports(context.pool, 1),
         deliveryTotals(context.pool),
       ]);
+      outOfOrder.set(late.count);
       for (const metric of [webhookDeliveries, webhookChanges, webhookFailing]) metric.reset();
       for (const subscription of webhooks) {
         const labels = { subscription: String(subscription.id) };

@@ -1,8 +1,12 @@
+import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
+import type pg from 'pg';
 import { OpaisError } from '../errors.ts';
+import { isS3Uri } from '../source/s3-uri.ts';
 import type { SnapshotSource } from '../source/snapshot-source.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { type IngestProgress, type IngestSummary, ingestSnapshot } from './ingest-snapshot.ts';
+import { ingestInOrder } from './ingest-in-order.ts';
+import type { IngestProgress, IngestSummary } from './ingest-snapshot.ts';
 import type { BackfillFile } from './list-backfill-files.ts';
 
 export type BackfillOutcome = 'applied' | 'alreadyApplied' | 'olderThanHead';
@@ -25,6 +29,8 @@ export interface BackfillProgress {
 }
 
 export interface BackfillOptions {
+  /** The database of the export inbox (ddl/0008_export_inbox.sql), where each file is recorded as any ingest's. */
+  pool: pg.Pool;
   store: EventStore;
   files: readonly BackfillFile[];
   maxRemovalRatio?: number;
@@ -73,19 +79,23 @@ export async function backfill(options: BackfillOptions): Promise<BackfillFileRe
           summary: { sha256 },
         };
       } else {
-        const summary = await ingestSnapshot({
-          store: options.store,
-          source: file.source,
-          asOf: file.asOf,
-          maxRemovalRatio: options.maxRemovalRatio,
-          allowMassRemoval: options.allowMassRemoval,
-          wait: options.wait,
-          onProgress: (ingest: IngestProgress) => {
-            progress.bytes = bytesBefore + ingest.bytes;
-            progress.entities = entitiesBefore + ingest.entities;
-            options.onProgress?.(progress);
+        const summary = await ingestInOrder(
+          options.pool,
+          {
+            store: options.store,
+            source: file.source,
+            asOf: file.asOf,
+            maxRemovalRatio: options.maxRemovalRatio,
+            allowMassRemoval: options.allowMassRemoval,
+            wait: options.wait,
+            onProgress: (ingest: IngestProgress) => {
+              progress.bytes = bytesBefore + ingest.bytes;
+              progress.entities = entitiesBefore + ingest.entities;
+              options.onProgress?.(progress);
+            },
           },
-        });
+          { source: isS3Uri(file.name) ? file.name : resolve(file.name) },
+        );
         result = { file, outcome: summary.alreadyApplied ? 'alreadyApplied' : 'applied', summary };
         if (!summary.alreadyApplied) {
           head = file.asOf.getTime();

@@ -103,7 +103,7 @@ describe('opais export changes', () => {
         event.changed_paths,
       ]),
     );
-    const removal = rows.find((row) => row.type === 'CoveredEntityRemoved');
+    const removal = rows.find((row) => row.type === 'CoveredEntityRemoved' && row.id340b === 'DSH000004');
     expect(removal).toMatchObject({ id340b: 'DSH000004', entity_type: 'DSH', state: 'MA' });
     expect(rows.filter((row) => row.state === 'TN').length).toBeGreaterThan(0);
 

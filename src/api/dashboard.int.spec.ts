@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -170,6 +170,15 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
       await page.locator('#token-form button').click();
       await page.locator('#snapshots-chart[data-state="ready"]').waitFor();
       expect(await page.locator('#snapshots-chart circle.point').count()).toBe(3);
+      // "Download as CSV" sends the token too
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('a[data-export]', { hasText: /^changes$/ }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('changes.csv');
+      const csv = readFileSync((await download.path()) as string, 'utf8');
+      expect(csv.startsWith('position,event_id,type,id340b,ce_id,as_of,')).toBe(true);
+      expect(csv).toMatch(/,CoveredEntityChanged,BL030740,7201,2026-07-02T05:00:00Z,/);
       expect(problems).toEqual([]);
     } finally {
       // The page first: a server closing under an open page may wait on its connections and hide the failure.

@@ -324,3 +324,23 @@ byId('token-form').addEventListener('submit', (event) => {
 
 refreshCharts();
 setInterval(refreshCharts, refreshMs);
+
+// The CSV downloads (docs/exports.md) carry the token too: a plain link cannot send the Authorization header.
+document.addEventListener('click', async (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-export]') : null;
+  const token = sessionStorage.getItem(tokenKey);
+  if (!link || !token) return;
+  event.preventDefault();
+  try {
+    const response = await fetch(link.href, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${link.getAttribute('download')}: HTTP ${response.status}`);
+    const file = el('a', {
+      href: URL.createObjectURL(await response.blob()),
+      download: link.getAttribute('download'),
+    });
+    file.click();
+    URL.revokeObjectURL(file.href);
+  } catch (error) {
+    showError(error);
+  }
+});

@@ -57,7 +57,15 @@ export interface SnapshotCounts {
 }
 
 export interface DataQualityProblem {
-  code: 'MISSING_KEY' | 'INVALID_TYPE' | 'CONFLICTING_DUPLICATE' | 'NOT_AN_OBJECT';
+  code:
+    | 'MISSING_KEY'
+    | 'INVALID_TYPE'
+    | 'CONFLICTING_DUPLICATE'
+    | 'NOT_AN_OBJECT'
+    /** A name written twice in one object: JSON readers disagree on which value counts. */
+    | 'REPEATED_KEY'
+    /** A number that would not read back as written (too many digits, out of range). */
+    | 'INEXACT_NUMBER';
   /** Position of the element in `coveredEntities` (0-based). */
   index: number;
   /** Byte offset of the element in the JSON document. */

@@ -51,6 +51,7 @@ export function canonicalValue(value: unknown): unknown {
  * locale-free) and deduplicated.
  */
 export function canonicalEntityJson(entity: Record<string, unknown>): string {
+  membersWalked = 0;
   const order = keyOrderOf(entity);
   const values = Object.values(entity);
   const { positions, sets, openers, separators } = order;
@@ -151,8 +152,20 @@ let keyOrderNodes = 0;
 /** A hostile file could have endless member orders: past this, orders are worked out afresh each time. */
 const keyOrderNodesKept = 100_000;
 
+/**
+ * Members of all the objects the last canonicalEntityJson walked (empty
+ * ones too): set by the walk, so that counting them costs nothing extra.
+ */
+let membersWalked = 0;
+
+/** How many members the objects of the entity last given to canonicalEntityJson hold, all levels. */
+export function lastEntityMembers(): number {
+  return membersWalked;
+}
+
 function keyOrderOf(object: object): KeyOrder {
   const keys = Object.keys(object);
+  membersWalked += keys.length;
   let node = keyOrders;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;

@@ -16,6 +16,10 @@ export interface ElementBatch {
   ends: Uint32Array;
   /** Document offset of each element. */
   offsets: Float64Array;
+  /** Each element's members (see SplitElement). */
+  members: Float64Array;
+  /** 1 where an element has a long number (see SplitElement). */
+  longNumbers: Uint8Array;
 }
 
 /** Where an element is broken, to become a snapshotMalformed error with the file name. */
@@ -35,6 +39,8 @@ export function packBatch(elements: readonly SplitElement[]): ElementBatch {
   const ends = new Uint32Array(elements.length);
   const offsets = new Float64Array(elements.length);
   const indices = new Float64Array(elements.length);
+  const members = new Float64Array(elements.length);
+  const longNumbers = new Uint8Array(elements.length);
   let end = 0;
   for (let k = 0; k < elements.length; k++) {
     const element = elements[k] as SplitElement;
@@ -43,8 +49,10 @@ export function packBatch(elements: readonly SplitElement[]): ElementBatch {
     ends[k] = end;
     offsets[k] = element.offset;
     indices[k] = element.index;
+    members[k] = element.members;
+    longNumbers[k] = element.longNumbers ? 1 : 0;
   }
-  return { indices, bytes, ends, offsets };
+  return { indices, bytes, ends, offsets, members, longNumbers };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -59,6 +67,8 @@ export function processBatch(batch: ElementBatch): BatchResult {
       index: batch.indices[k] as number,
       offset: batch.offsets[k] as number,
       bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
+      members: batch.members[k] as number,
+      longNumbers: batch.longNumbers[k] === 1,
     });
     start = end;
   }
@@ -68,7 +78,7 @@ export function processBatch(batch: ElementBatch): BatchResult {
 /** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
 export function processElements(split: readonly SplitElement[]): BatchResult {
   const elements: SnapshotElement[] = [];
-  for (const { index, offset, bytes } of split) {
+  for (const { index, offset, bytes, members, longNumbers } of split) {
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -79,7 +89,7 @@ export function processElements(split: readonly SplitElement[]): BatchResult {
       };
     }
     try {
-      elements.push(toSnapshotElement(text, index, offset));
+      elements.push(toSnapshotElement(text, index, offset, { members, longNumbers }));
     } catch (error) {
       // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.
       if (error instanceof RangeError)

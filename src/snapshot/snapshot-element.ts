@@ -1,6 +1,7 @@
 import type { DataQualityProblem } from '../events/event-types.ts';
-import { canonicalEntityJson } from './canonicalise.ts';
+import { canonicalEntityJson, lastEntityMembers } from './canonicalise.ts';
 import { contentHash } from './content-hash.ts';
+import { findAlteredValue } from './find-altered-value.ts';
 import { validateEntity } from './validate-entity.ts';
 
 /** One element of `coveredEntities`, parsed, checked, canonicalised and hashed. */
@@ -20,13 +21,44 @@ export type SnapshotElement =
   | { kind: 'known'; index: number; offset: number; streamId: string; rawHash: string }
   | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
 
+/** What the splitter found in an element's bytes (see SplitElement). */
+export interface ElementTraits {
+  members: number;
+  longNumbers: boolean;
+}
+
 /**
  * Turns the JSON text of one element into a SnapshotElement. The splitter
  * only delimits the text; a parse failure here (a SyntaxError) is thrown to
- * the caller, which reports the snapshot as malformed.
+ * the caller, which reports the snapshot as malformed. An entity whose
+ * parsed value is not what its text says (a repeated name, fewer members
+ * than the splitter counted; a number that does not read back as written)
+ * becomes a data-quality problem instead of an altered entity.
  */
-export function toSnapshotElement(text: string, index: number, offset: number): SnapshotElement {
-  return snapshotElementOf(JSON.parse(text), index, offset);
+export function toSnapshotElement(
+  text: string,
+  index: number,
+  offset: number,
+  traits: ElementTraits,
+): SnapshotElement {
+  const element = snapshotElementOf(JSON.parse(text), index, offset);
+  const suspect = traits.longNumbers || (element.kind === 'entity' && lastEntityMembers() !== traits.members);
+  if (!suspect) return element;
+  const altered = findAlteredValue(text);
+  if (!altered) return element;
+  const key: { id340B?: string; ceId?: number } =
+    element.kind === 'entity' ? element : element.kind === 'problem' ? element.problem : {};
+  // A key that is itself the altered value is not named: which value it has is the question.
+  const alteredKey = /^(ceId|id340B)\b/.exec(altered.message)?.[1];
+  const problem: DataQualityProblem = {
+    code: altered.code,
+    index,
+    offset,
+    ...(alteredKey !== 'id340B' && key.id340B !== undefined ? { id340B: key.id340B } : {}),
+    ...(alteredKey !== 'ceId' && key.ceId !== undefined ? { ceId: key.ceId } : {}),
+    message: altered.message,
+  };
+  return { kind: 'problem', index, offset, problem };
 }
 
 /** A SnapshotElement from an element already parsed (by the benchmark's baseline readers). */

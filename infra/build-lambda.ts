@@ -6,6 +6,8 @@
  *
  *   index.mjs                    export { handler } from './src/lambda/handler.mjs'
  *   src/lambda/handler.mjs       the bundle (+ .map)
+ *   src/lambda/element-worker.mjs  the snapshot reader's worker threads' own bundle (+ .map),
+ *                                found beside the handler's (src/snapshot/element-workers.ts)
  *   ddl/NNNN_*.sql               the migrations, applied on a cold start
  */
 import { createWriteStream } from 'node:fs';
@@ -19,6 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(root, 'dist/lambda');
 const bundleDir = path.join(outDir, 'bundle');
 const bundleFile = 'src/lambda/handler.mjs';
+const workerFile = 'src/lambda/element-worker.mjs';
 
 /**
  * Lambda has no embedded PostgreSQL (DATABASE_URL or the secret is required
@@ -45,8 +48,12 @@ export async function buildLambda(): Promise<{ zip: string; bundleBytes: number 
   await rm(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/lambda/handler.ts'],
-    outfile: path.join(bundleDir, bundleFile),
+    entryPoints: {
+      handler: 'src/lambda/handler.ts',
+      'element-worker': 'src/snapshot/element-worker.ts',
+    },
+    outdir: path.join(bundleDir, 'src/lambda'),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -68,8 +75,10 @@ export async function buildLambda(): Promise<{ zip: string; bundleBytes: number 
   // A fixed timestamp: the same sources give the same zip (and the same CodeSha256).
   const entry = { mtime: new Date('2020-01-01T00:00:00Z'), mode: 0o100644 };
   zip.addBuffer(Buffer.from(`export { handler } from './${bundleFile}';\n`), 'index.mjs', entry);
-  zip.addBuffer(await readFile(path.join(bundleDir, bundleFile)), bundleFile, entry);
-  zip.addBuffer(await readFile(path.join(bundleDir, `${bundleFile}.map`)), `${bundleFile}.map`, entry);
+  for (const file of [bundleFile, workerFile]) {
+    zip.addBuffer(await readFile(path.join(bundleDir, file)), file, entry);
+    zip.addBuffer(await readFile(path.join(bundleDir, `${file}.map`)), `${file}.map`, entry);
+  }
   for (const name of (await readdir(path.join(root, 'ddl'))).filter((name) => name.endsWith('.sql')).sort()) {
     zip.addBuffer(await readFile(path.join(root, 'ddl', name)), `ddl/${name}`, entry);
   }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import { readReaderSettings } from '../config.ts';
 import { snapshotMalformed } from '../errors.ts';
 import { initContentHash, initRawHash, rawHash } from './content-hash.ts';
 import { type BatchResult, type ElementFault, processElements } from './element-batch.ts';
@@ -9,10 +10,10 @@ import { CoveredEntitiesSplitter, type SplitElement } from './split-covered-enti
 
 export interface ReadSnapshotOptions {
   /**
-   * Worker threads that parse, check, canonicalise and hash elements beside
-   * this thread, which reads, splits and takes its share of batches whenever
-   * the workers are busy. 0: all on this thread. Default: one less than the
-   * cores (at most 3), where the workers can run.
+   * Worker threads that parse, check, canonicalise and hash elements, while
+   * this thread reads, splits and hashes the raw bytes, and is left free for
+   * the consumer (the diff and the store). 0: all on this thread. Default:
+   * OPAIS_READER_WORKERS, else one per core (at most 4).
    */
   workers?: number;
   /**
@@ -21,12 +22,16 @@ export interface ReadSnapshotOptions {
    * yielded as `known` without being parsed.
    */
   knownElements?: ReadonlyMap<string, string>;
+  /** The largest element held (default: OPAIS_MAX_ELEMENT_BYTES, see readReaderSettings). */
+  maxElementBytes?: number;
 }
 
 /** Elements are processed in batches of about this many bytes. */
 const batchBytes = 512 * 1024;
-/** Batches a worker may have outstanding before this thread processes the next one itself. */
+/** Batches a worker may have outstanding before reading waits for the oldest. */
 const batchesPerWorker = 3;
+/** More workers than this bought nothing measurable; each costs its own heap. */
+const maxWorkers = 4;
 
 interface Slot {
   result: Promise<BatchResult>;
@@ -60,11 +65,14 @@ export async function* readSnapshotElements(
 ): AsyncGenerator<SnapshotElement, void, undefined> {
   await Promise.all([initContentHash(), initRawHash()]);
   const known = options.knownElements;
-  const workerCount = options.workers ?? defaultWorkerCount();
+  const settings = readReaderSettings();
+  const workerCount = options.workers ?? settings.workers ?? defaultWorkerCount();
   const workers = workerCount > 0 ? new ElementWorkers(workerCount) : undefined;
   // Results wait here in file order; a slow batch at the head holds back at most this many behind it.
   const maxQueued = batchesPerWorker * workerCount + 2;
-  const splitter = new CoveredEntitiesSplitter(fileName);
+  const splitter = new CoveredEntitiesSplitter(fileName, {
+    maxElementBytes: options.maxElementBytes ?? settings.maxElementBytes,
+  });
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
@@ -79,7 +87,7 @@ export async function* readSnapshotElements(
     batchSize = 0;
     rawHashes = [];
     knownOnes = [];
-    if (elements.length === 0 || !workers?.hasRoom(batchesPerWorker)) {
+    if (elements.length === 0 || !workers) {
       queue.push({
         result: Promise.resolve(merge(elements.length ? processElements(elements) : noElements)),
         settled: true,
@@ -183,5 +191,5 @@ function malformedElement(fileName: string, fault: ElementFault) {
 }
 
 function defaultWorkerCount(): number {
-  return elementWorkersAvailable() ? Math.min(availableParallelism() - 1, 3) : 0;
+  return elementWorkersAvailable() ? Math.min(availableParallelism(), maxWorkers) : 0;
 }

@@ -256,6 +256,9 @@ export class CoveredEntitiesSplitter {
     for (; i < n; i++) {
       const c = buf[i] as number;
       if (this.rootString) {
+        // Plain ASCII needs no check beyond this: a long string of the root costs a compare per byte.
+        const plain = c >= 0x20 && c < 0x80 && c !== QUOTE && c !== BACKSLASH;
+        if (plain && this.escape === 0 && this.utf8Remaining === 0 && !this.key) continue;
         this.stringByte(c, i);
         continue;
       }

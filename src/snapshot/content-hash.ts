@@ -20,14 +20,18 @@ export async function initContentHash(): Promise<void> {
 
 /** The content hash (32 hex digits) of a canonical JSON text: xxHash128 of its UTF-8 bytes. */
 export function contentHash(canonicalJson: string): string {
-  if (!hasher) throw new Error('initContentHash() must be awaited before contentHash()');
-  hasher.init();
   // A UTF-16 code unit is at most 3 bytes of UTF-8: when that fits, so does the text.
   if (canonicalJson.length * 3 <= scratch.length) {
-    hasher.update(scratch.subarray(0, scratch.write(canonicalJson, 0, 'utf8')));
-  } else {
-    hasher.update(canonicalJson);
+    return contentHashOfUtf8(scratch.subarray(0, scratch.write(canonicalJson, 0, 'utf8')));
   }
+  return contentHashOfUtf8(Buffer.from(canonicalJson, 'utf8'));
+}
+
+/** contentHash of a canonical JSON text given as its UTF-8 bytes. */
+export function contentHashOfUtf8(bytes: Uint8Array): string {
+  if (!hasher) throw new Error('initContentHash() must be awaited before contentHash()');
+  hasher.init();
+  hasher.update(bytes);
   return hasher.digest('hex');
 }
 

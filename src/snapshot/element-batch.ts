@@ -1,5 +1,6 @@
+import { CanonicalSink } from './canonical-sink.ts';
 import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
-import { type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
+import { type EntityElement, type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
 /**
@@ -29,7 +30,18 @@ export interface ElementFault {
   reason: string;
 }
 
-export type BatchResult = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+/** An entity as it leaves processElements: its canonical JSON ends at `canonicalEnd` in the batch's bytes. */
+export type WireEntity = Omit<EntityElement, 'canonicalJson'> & { canonicalEnd: number };
+export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity;
+
+export type BatchResult =
+  | {
+      ok: true;
+      elements: WireElement[];
+      /** The entities' canonical JSON, back to back (see CanonicalSink). */
+      canonical: Uint8Array;
+    }
+  | { ok: false; fault: ElementFault };
 
 export function packBatch(elements: readonly SplitElement[]): ElementBatch {
   let total = 0;
@@ -77,7 +89,10 @@ export function processBatch(batch: ElementBatch): BatchResult {
 
 /** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
 export function processElements(split: readonly SplitElement[]): BatchResult {
-  const elements: SnapshotElement[] = [];
+  const elements: WireElement[] = [];
+  let bytes = 0;
+  for (const element of split) bytes += element.bytes.length;
+  const sink = new CanonicalSink(bytes);
   for (const { index, offset, bytes, members, longNumbers } of split) {
     let text: string;
     try {
@@ -89,7 +104,11 @@ export function processElements(split: readonly SplitElement[]): BatchResult {
       };
     }
     try {
-      elements.push(toSnapshotElement(text, index, offset, { members, longNumbers }));
+      const element = toSnapshotElement(text, index, offset, { members, longNumbers }, sink);
+      if (element.kind === 'entity') {
+        const { canonicalJson: _written, ...entity } = element;
+        elements.push({ ...entity, canonicalEnd: sink.length });
+      } else elements.push(element);
     } catch (error) {
       // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.
       if (error instanceof RangeError)
@@ -106,5 +125,5 @@ export function processElements(split: readonly SplitElement[]): BatchResult {
       };
     }
   }
-  return { ok: true, elements };
+  return { ok: true, elements, canonical: sink.take() };
 }

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { readReaderSettings } from '../config.ts';
 import { snapshotMalformed } from '../errors.ts';
 import { initContentHash, initRawHash, rawHash } from './content-hash.ts';
-import { type BatchResult, type ElementFault, processElements } from './element-batch.ts';
+import { type BatchResult, type ElementFault, processElements, type WireEntity } from './element-batch.ts';
 import { ElementWorkers, elementWorkersAvailable } from './element-workers.ts';
 import type { SnapshotElement } from './snapshot-element.ts';
 import { CoveredEntitiesSplitter, type SplitElement } from './split-covered-entities.ts';
@@ -34,7 +34,7 @@ const batchesPerWorker = 3;
 const maxWorkers = 4;
 
 interface Slot {
-  result: Promise<BatchResult>;
+  result: Promise<Merged>;
   settled: boolean;
 }
 
@@ -141,7 +141,10 @@ export async function* readSnapshotElements(
     } catch (error) {
       // A fault in an element read earlier comes first in the file: report that one.
       while (queue.length > 0) await next();
-      if (batch.length > 0) elementsOf(processElements(batch));
+      if (batch.length > 0) {
+        const result = processElements(batch);
+        if (!result.ok) throw malformedElement(fileName, result.fault);
+      }
       throw error;
     }
     if (rawHashes.length > 0) submit();
@@ -151,31 +154,37 @@ export async function* readSnapshotElements(
     await workers?.close();
   }
 
-  function elementsOf(result: BatchResult): SnapshotElement[] {
+  function elementsOf(result: Merged): SnapshotElement[] {
     if (!result.ok) throw malformedElement(fileName, result.fault);
     return result.elements;
   }
 }
 
-const noElements: BatchResult = { ok: true, elements: [] };
+type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+
+const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 
 /**
  * Puts a batch back in file order: the parsed elements (given their raw
  * hash) merged by index with those known without parsing.
  */
 function withRawHashes(rawHashes: readonly string[], knownOnes: readonly SnapshotElement[]) {
-  return (result: BatchResult): BatchResult => {
+  return (result: BatchResult): Merged => {
     if (!result.ok) return result;
     const firstIndex = Math.min(result.elements[0]?.index ?? Infinity, knownOnes[0]?.index ?? Infinity);
     const merged: SnapshotElement[] = [];
     let parsed = 0;
     let skipped = 0;
+    let canonicalStart = 0;
     while (parsed < result.elements.length || skipped < knownOnes.length) {
       const next = result.elements[parsed];
       const knownNext = knownOnes[skipped];
       if (next && (!knownNext || next.index < knownNext.index)) {
-        if (next.kind === 'entity') next.rawHash = rawHashes[next.index - firstIndex];
-        merged.push(next);
+        if (next.kind === 'entity') {
+          next.rawHash = rawHashes[next.index - firstIndex];
+          merged.push(entityOf(next, result.canonical, canonicalStart));
+          canonicalStart = next.canonicalEnd;
+        } else merged.push(next);
         parsed += 1;
       } else {
         merged.push(knownNext as SnapshotElement);
@@ -183,6 +192,21 @@ function withRawHashes(rawHashes: readonly string[], knownOnes: readonly Snapsho
       }
     }
     return { ok: true, elements: merged };
+  };
+}
+
+/** The entity with its canonical JSON decoded from the batch's bytes when first asked for. */
+function entityOf(wire: WireEntity, canonical: Uint8Array, start: number): SnapshotElement {
+  const { canonicalEnd, ...entity } = wire;
+  let text: string | undefined;
+  return {
+    ...entity,
+    get canonicalJson() {
+      text ??= Buffer.from(canonical.buffer, canonical.byteOffset + start, canonicalEnd - start).toString(
+        'utf8',
+      );
+      return text;
+    },
   };
 }
 

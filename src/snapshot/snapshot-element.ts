@@ -1,25 +1,28 @@
 import type { DataQualityProblem } from '../events/event-types.ts';
+import type { CanonicalSink } from './canonical-sink.ts';
 import { canonicalEntityJson, lastEntityMembers } from './canonicalise.ts';
-import { contentHash } from './content-hash.ts';
+import { contentHash, contentHashOfUtf8 } from './content-hash.ts';
 import { findAlteredValue } from './find-altered-value.ts';
 import { validateEntity } from './validate-entity.ts';
 
 /** One element of `coveredEntities`, parsed, checked, canonicalised and hashed. */
 export type SnapshotElement =
-  | {
-      kind: 'entity';
-      index: number;
-      offset: number;
-      id340B: string;
-      ceId: number;
-      contentHash: string;
-      canonicalJson: string;
-      /** Hash of the element's bytes in the file (set by the reader; see rawHash). */
-      rawHash?: string;
-    }
+  | EntityElement
   /** Byte-identical to the previous snapshot's element of this stream: same key, same content, not parsed. */
   | { kind: 'known'; index: number; offset: number; streamId: string; rawHash: string }
   | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
+
+export interface EntityElement {
+  kind: 'entity';
+  index: number;
+  offset: number;
+  id340B: string;
+  ceId: number;
+  contentHash: string;
+  canonicalJson: string;
+  /** Hash of the element's bytes in the file (set by the reader; see rawHash). */
+  rawHash?: string;
+}
 
 /** What the splitter found in an element's bytes (see SplitElement). */
 export interface ElementTraits {
@@ -40,8 +43,9 @@ export function toSnapshotElement(
   index: number,
   offset: number,
   traits: ElementTraits,
+  sink?: CanonicalSink,
 ): SnapshotElement {
-  const element = snapshotElementOf(JSON.parse(text), index, offset);
+  const element = snapshotElementOf(JSON.parse(text), index, offset, sink);
   const suspect = traits.longNumbers || (element.kind === 'entity' && lastEntityMembers() !== traits.members);
   if (!suspect) return element;
   const altered = findAlteredValue(text);
@@ -61,8 +65,17 @@ export function toSnapshotElement(
   return { kind: 'problem', index, offset, problem };
 }
 
-/** A SnapshotElement from an element already parsed (by the benchmark's baseline readers). */
-export function snapshotElementOf(value: unknown, index: number, offset: number): SnapshotElement {
+/**
+ * A SnapshotElement from an element already parsed (also by the benchmark's
+ * baseline readers). With a sink, the canonical JSON's UTF-8 bytes are
+ * written there and hashed from there (one encoding, not two).
+ */
+export function snapshotElementOf(
+  value: unknown,
+  index: number,
+  offset: number,
+  sink?: CanonicalSink,
+): SnapshotElement {
   const check = validateEntity(value);
   if (!check.ok) {
     const { ok: _ok, ...problem } = check;
@@ -75,7 +88,7 @@ export function snapshotElementOf(value: unknown, index: number, offset: number)
     offset,
     id340B: check.id340B,
     ceId: check.ceId,
-    contentHash: contentHash(canonicalJson),
+    contentHash: sink ? contentHashOfUtf8(sink.write(canonicalJson)) : contentHash(canonicalJson),
     canonicalJson,
   };
 }

@@ -60,7 +60,7 @@ function fixtures(): Array<[string, Buffer]> {
     '{"id340B":"F","ceId":8,"name":12345}',
     '{"id340B":"G","ceId":9,"n":1.50,"big":123456789012345678}',
   ];
-  const padded = Array.from({ length: 1800 }, (_, i) => problems[i % problems.length]).join(',\n');
+  const padded = Array.from({ length: 12_000 }, (_, i) => problems[i % problems.length]).join(',\n');
   return [
     ...examples,
     ['generated (1,500 entities, BOM)', document],

@@ -28,6 +28,12 @@ export interface ReadSnapshotOptions {
 
 /** Elements are processed in batches of about this many bytes. */
 const batchBytes = 512 * 1024;
+/**
+ * A batch with fewer bytes to parse than this (most of it known by its raw
+ * hash: a daily delta) is parsed here; a round trip to a worker would cost
+ * more than it saves.
+ */
+const minWorkerBatchBytes = batchBytes / 4;
 /** Batches a worker may have outstanding before reading waits for the oldest. */
 const batchesPerWorker = 3;
 /** More workers than this bought nothing measurable; each costs its own heap. */
@@ -67,7 +73,8 @@ export async function* readSnapshotElements(
   const known = options.knownElements;
   const settings = readReaderSettings();
   const workerCount = options.workers ?? settings.workers ?? defaultWorkerCount();
-  const workers = workerCount > 0 ? new ElementWorkers(workerCount) : undefined;
+  // Started at the first batch worth sending: a day of byte-identical elements never needs them.
+  let workers: ElementWorkers | undefined;
   // Results wait here in file order; a slow batch at the head holds back at most this many behind it.
   const maxQueued = batchesPerWorker * workerCount + 2;
   const splitter = new CoveredEntitiesSplitter(fileName, {
@@ -76,6 +83,7 @@ export async function* readSnapshotElements(
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
+  let toParseBytes = 0;
   // This batch's elements in order: the raw hash of each, and those known without parsing.
   let rawHashes: string[] = [];
   let knownOnes: SnapshotElement[] = [];
@@ -84,10 +92,12 @@ export async function* readSnapshotElements(
     const elements = batch;
     const merge = withRawHashes(rawHashes, knownOnes);
     batch = [];
+    const parseBytes = toParseBytes;
     batchSize = 0;
+    toParseBytes = 0;
     rawHashes = [];
     knownOnes = [];
-    if (elements.length === 0 || !workers) {
+    if (elements.length === 0 || workerCount === 0 || parseBytes < minWorkerBatchBytes) {
       queue.push({
         result: Promise.resolve(merge(elements.length ? processElements(elements) : noElements)),
         settled: true,
@@ -95,7 +105,7 @@ export async function* readSnapshotElements(
       return;
     }
     const slot: Slot = {
-      result: workers.process(elements).then(merge, (error: Error) => {
+      result: (workers ??= new ElementWorkers(workerCount)).process(elements).then(merge, (error: Error) => {
         throw new Error(`${fileName}: reading the snapshot failed in a worker thread: ${error.message}`, {
           cause: error,
         });
@@ -122,8 +132,10 @@ export async function* readSnapshotElements(
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
           const streamId = known?.get(hash);
-          if (streamId === undefined) batch.push(element);
-          else
+          if (streamId === undefined) {
+            batch.push(element);
+            toParseBytes += element.bytes.length;
+          } else
             knownOnes.push({
               kind: 'known',
               index: element.index,

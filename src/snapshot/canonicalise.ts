@@ -5,9 +5,8 @@
  *
  * canonicalEntityJson writes the JSON text directly while walking the parsed
  * value, instead of rebuilding sorted objects for JSON.stringify (which is
- * how canonicalValue does it): ≈ 2.5× faster (≈ 1.0 s → ≈ 0.4 s of CPU per
- * 80 MB of export here), and canonicalising was the reader's biggest stage
- * after JSON.parse. The objects of an export have a few thousand member
+ * how canonicalValue does it): ≈ 2.5× less CPU, on the reader's biggest
+ * stage after JSON.parse (docs/performance.md). The objects of an export have a few thousand member
  * orders, so the sorted order of each is remembered rather than sorting
  * every object's keys again. Keys are sorted by UTF-16 code units at every
  * level (so integer-like keys too, unlike an object's own property order).

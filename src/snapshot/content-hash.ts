@@ -4,8 +4,8 @@ let hasher: IHasher | undefined;
 
 /**
  * The UTF-8 bytes of each text are written here rather than into a new
- * Buffer per entity (what hash-wasm does with a string): ≈ 225 MB of such
- * buffers for a full-scale export, outside the JavaScript heap, which only a
+ * Buffer per entity (what hash-wasm does with a string): a full-scale
+ * export's worth of buffers outside the JavaScript heap, which only a
  * collection frees.
  */
 const scratch = Buffer.allocUnsafeSlow(1024 * 1024);
@@ -44,8 +44,8 @@ export async function initRawHash(): Promise<void> {
 /**
  * xxHash128 of an element's bytes as they stand in the file. Equal bytes
  * mean equal content, so an element byte-identical to one of the previous
- * snapshot need not be parsed at all (≈ 0.2 s to hash 360 MB here, against
- * ≈ 6 s to parse, check and canonicalise it).
+ * snapshot need not be parsed at all (hashing costs a few percent of
+ * parsing, checking and canonicalising; docs/performance.md).
  */
 export function rawHash(bytes: Uint8Array): string {
   if (!rawHasher) throw new Error('initRawHash() must be awaited before rawHash()');

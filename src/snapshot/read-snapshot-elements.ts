@@ -36,7 +36,7 @@ const batchBytes = 512 * 1024;
 const minWorkerBatchBytes = batchBytes / 4;
 /** Batches a worker may have outstanding before reading waits for the oldest. */
 const batchesPerWorker = 3;
-/** More workers than this bought nothing measurable; each costs its own heap. */
+/** Each worker costs its own heap; more than this is not worth it for one export. */
 const maxWorkers = 4;
 
 interface Slot {
@@ -55,14 +55,9 @@ interface Slot {
  * yielded, so a consumer commits nothing until the iteration has ended.
  *
  * Decoding, parsing, checking, canonicalising and hashing cost about eight
- * times the splitting, so they are shared with worker threads. Measured on
- * the 2-core bench machine with a full-scale pretty-printed export (359 MB,
- * 90,000 entities, 452,000 contract pharmacies): on one thread ≈ 7.8 s of
- * CPU, ≈ 8 s; with one worker, this thread ≈ 4.0 s of CPU and the worker
- * ≈ 3.9 s, ≈ 4.7–5.2 s when nothing else runs, at ≈ 280–330 MB peak RSS
- * against ≈ 180–235 MB. Two workers on two cores were no faster and cost
- * ≈ 70 MB more; a worker takes a batch only while it has fewer than three
- * outstanding, which kept the two threads' shares even.
+ * times the splitting, so they run in worker threads fed with batches of
+ * element bytes, and this thread stays free for the consumer; the figures
+ * and what limits them are in docs/performance.md.
  */
 export async function* readSnapshotElements(
   json: Readable,

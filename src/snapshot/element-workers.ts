@@ -26,20 +26,11 @@ export function elementWorkersAvailable(): boolean {
   return exists(bundledEntry) || exists(sourceEntry);
 }
 
-/**
- * A worker's live data is one batch and its parsed trees, but V8 sizes the
- * young generation of a fresh heap for throughput (up to 16 MB semi-spaces),
- * which the trees fill between collections: smaller ones keep each worker's
- * resident memory down (docs/performance.md). The old generation is left
- * unbounded, as a legitimately large entity needs it.
- */
-const resourceLimits = { maxYoungGenerationSizeMb: 4 };
-
 function startWorker(): Worker {
   // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
   return exists(bundledEntry)
-    ? new Worker(bundledEntry, { execArgv: [], resourceLimits })
-    : new Worker(workerBootstrap(), { eval: true, resourceLimits });
+    ? new Worker(bundledEntry, { execArgv: [] })
+    : new Worker(workerBootstrap(), { eval: true });
 }
 
 /**

@@ -62,6 +62,10 @@ export interface DataQualityProblem {
     | 'INVALID_TYPE'
     | 'CONFLICTING_DUPLICATE'
     | 'NOT_AN_OBJECT'
+    /** A value of the right type that the projections cannot apply (participating "MAYBE", an id beyond 2^53). */
+    | 'INVALID_VALUE'
+    /** A string PostgreSQL cannot store, or a value over what its indexes, full-text search or jsonb accept. */
+    | 'NOT_STORABLE'
     /** A name written twice in one object: JSON readers disagree on which value counts. */
     | 'REPEATED_KEY'
     /** A number that would not read back as written (too many digits, out of range). */

@@ -45,7 +45,7 @@ export function toSnapshotElement(
   traits: ElementTraits,
   sink?: CanonicalSink,
 ): SnapshotElement {
-  const element = snapshotElementOf(JSON.parse(text), index, offset, sink);
+  const element = snapshotElementOf(JSON.parse(text), index, offset, text, sink);
   const suspect = traits.longNumbers || (element.kind === 'entity' && lastEntityMembers() !== traits.members);
   if (!suspect) return element;
   const altered = findAlteredValue(text);
@@ -67,16 +67,18 @@ export function toSnapshotElement(
 
 /**
  * A SnapshotElement from an element already parsed (also by the benchmark's
- * baseline readers). With a sink, the canonical JSON's UTF-8 bytes are
- * written there and hashed from there (one encoding, not two).
+ * baseline readers), given its text when there is one (see validateEntity).
+ * With a sink, the canonical JSON's UTF-8 bytes are written there and hashed
+ * from there (one encoding, not two).
  */
 export function snapshotElementOf(
   value: unknown,
   index: number,
   offset: number,
+  text?: string,
   sink?: CanonicalSink,
 ): SnapshotElement {
-  const check = validateEntity(value);
+  const check = validateEntity(value, text);
   if (!check.ok) {
     const { ok: _ok, ...problem } = check;
     return { kind: 'problem', index, offset, problem: { ...problem, index, offset } };

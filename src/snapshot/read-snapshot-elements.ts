@@ -99,8 +99,9 @@ export async function* readSnapshotElements(
       });
       return;
     }
+    workers ??= new ElementWorkers(workerCount);
     const slot: Slot = {
-      result: (workers ??= new ElementWorkers(workerCount)).process(elements).then(merge, (error: Error) => {
+      result: workers.process(elements).then(merge, (error: Error) => {
         throw new Error(`${fileName}: reading the snapshot failed in a worker thread: ${error.message}`, {
           cause: error,
         });

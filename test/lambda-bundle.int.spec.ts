@@ -98,7 +98,9 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
         const client = createS3Client(moto.env);
         await createBucket(client, 'exports');
         const key = 'daily/OPA_CE_DAILY_PUBLIC_2026-11-26.zip';
-        await putObject(client, 'exports', key, await zipOf(snapshotJson(coveredEntities(7))));
+        // Large enough (≈ 1 MB) for the reader to hand batches to its workers, which start only for those.
+        const entities = coveredEntities(3000);
+        await putObject(client, 'exports', key, await zipOf(snapshotJson(entities)));
         const event = {
           'detail-type': 'Object Created',
           source: 'aws.s3',
@@ -117,7 +119,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
           OPAIS_READER_WORKERS: '0',
         });
         expect(withoutWorkers.objects).toEqual([
-          expect.objectContaining({ status: 'applied', registered: 7 }),
+          expect.objectContaining({ status: 'applied', registered: entities.length }),
         ]);
         // The reader's worker threads (one per core, at most 4) run from the bundle.
         expect(result.maxThreads - withoutWorkers.maxThreads).toBeGreaterThanOrEqual(
@@ -128,13 +130,13 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
             status: 'applied',
             asOf: '2026-11-26T00:00:00.000Z',
             asOfFrom: 'key',
-            registered: 7,
+            registered: entities.length,
           }),
         ]);
         const { rows } = await database.pool.query<{ count: number }>(
           "select count(*)::int as count from dim_ce where current_version_flg = 'Y'",
         );
-        expect(rows[0]?.count).toBe(7);
+        expect(rows[0]?.count).toBe(entities.length);
       } finally {
         await database.close();
         await oneThread.close();

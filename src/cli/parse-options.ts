@@ -24,3 +24,10 @@ export function parseCount(value: string): number {
     throw new InvalidArgumentError(`not a whole number: ${value}`);
   return count;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError(`not a TCP port: ${value}`);
+  return port;
+}

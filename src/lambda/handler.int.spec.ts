@@ -18,6 +18,7 @@ import { createBucket, putObject, snapshotJson } from '../../test/support/s3-fix
 import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
+import { createLogger } from '../log/create-logger.ts';
 import { createS3Client } from '../source/s3-client.ts';
 import { createHandler } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
@@ -41,7 +42,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
   let recordsQueue: string;
   let webhook: Server;
   const alerts: Array<Record<string, unknown>> = [];
-  const logs: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+  const logs: Array<Record<string, unknown>> = [];
   const day0 = coveredEntities(20);
   const day1 = [
     ...day0.slice(0, 19),
@@ -49,7 +50,11 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     coveredEntity('DSH000021', 21),
   ];
 
-  const handler = createHandler((level, message, fields = {}) => logs.push({ level, message, fields }));
+  const handler = createHandler(
+    createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
+  );
+  /** The figures the last invocation published through the Embedded Metric Format. */
+  const lastMetrics = () => logs.filter((line) => line._aws !== undefined).at(-1);
 
   const eventCount = async () =>
     (await database.pool.query<{ count: number }>('select count(*)::int as count from events')).rows[0]
@@ -195,8 +200,31 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       "select count(*)::int as count from dim_ce where current_version_flg = 'Y'",
     );
     expect(current.rows[0]?.count).toBe(20);
-    expect(logs.find((line) => line.message === 'ingest applied')?.fields).toMatchObject({
+    expect(logs.find((line) => line.message === 'ingest applied')).toMatchObject({ requestId: 'req-1' });
+    expect(lastMetrics()).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'opais-changelog',
+            Dimensions: [[]],
+            Metrics: expect.arrayContaining([
+              { Name: 'SnapshotsApplied', Unit: 'Count' },
+              { Name: 'IngestDuration', Unit: 'Milliseconds' },
+              { Name: 'ExportsOutOfOrder', Unit: 'Count' },
+            ]),
+          },
+        ],
+      },
       requestId: 'req-1',
+      SnapshotsApplied: 1,
+      Registered: 20,
+      Changed: 0,
+      Removed: 0,
+      SnapshotBytes: Buffer.byteLength(snapshotJson(day0)),
+      ExportsOutOfOrder: 0,
+      MassChangeRefused: 0,
+      ProjectorLagSeconds: 0,
+      ProjectorsStopped: 0,
     });
   });
 
@@ -259,7 +287,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(result.objects).toEqual([
       expect.objectContaining({ uri: `s3://${bucket}/daily/README.txt`, status: 'ignored' }),
     ]);
-    expect(logs.find((line) => line.message === 'ignored object')?.fields).toMatchObject({
+    expect(logs.find((line) => line.message === 'ignored object')).toMatchObject({
       uri: `s3://${bucket}/daily/README.txt`,
     });
     expect(await eventCount()).toBe(26);
@@ -295,6 +323,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       code: 'MASS_REMOVAL',
       origin: 'lambda',
     });
+    expect(lastMetrics()).toMatchObject({ MassChangeRefused: 1, SnapshotsApplied: 0 });
     expect(await eventCount()).toBe(26);
   });
 });

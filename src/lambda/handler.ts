@@ -1,8 +1,9 @@
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
+import { type ProjectorStatus, projectionStatus } from '../../projections/projection-status.ts';
 import type { Database } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
 import { type IngestSummary, ingestSnapshot } from '../ingest/ingest-snapshot.ts';
-import { jsonLog, type Log } from '../json-log.ts';
+import { createLogger, type Logger } from '../log/create-logger.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { defaultS3Client } from '../source/s3-client.ts';
 import { s3Source } from '../source/s3-source.ts';
@@ -10,6 +11,8 @@ import { formatS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
 import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
+import { embeddedMetrics } from './embedded-metrics.ts';
+import { type IngestFigures, ingestMetrics } from './ingest-metrics.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
 import { type CreatedObject, parseTriggerEvent } from './parse-trigger-event.ts';
 
@@ -31,6 +34,8 @@ export type ObjectOutcome =
       removed: number;
       unchanged: number;
       skipped: number;
+      dataQualityProblems: number;
+      bytes: number;
       durationMs: number;
       globalPosition: number;
     };
@@ -54,36 +59,53 @@ interface LambdaContext {
  * event's time, else the object's last-modified time.
  *
  * Settings come from the environment, as Lambda gives them; `log` is where
- * the JSON log lines go (stdout by default).
+ * the JSON log lines go (stdout by default). Each invocation also logs its
+ * figures as CloudWatch metrics (Embedded Metric Format, see
+ * ingest-metrics.ts), failed or not.
  */
-export function createHandler(log: Log = jsonLog) {
+export function createHandler(log: Logger = createLogger()) {
   return async function handler(event: unknown, context: LambdaContext = {}): Promise<HandlerResult> {
-    const logRequest: Log = (level, message, fields) =>
-      log(level, message, { requestId: context.awsRequestId, ...fields });
+    const logRequest = log.child({ requestId: context.awsRequestId });
     const objects = parseTriggerEvent(event);
     const filter = readSnapshotKeyFilter(process.env);
     const outcomes: ObjectOutcome[] = [];
-    for (const object of objects) {
-      const uri = formatS3Uri(object);
-      if (!isSnapshotKey(object.key, filter)) {
-        const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
-        logRequest('info', 'ignored object', { uri, reason });
-        outcomes.push({ uri, status: 'ignored', reason });
-        continue;
+    const figures: IngestFigures = { applied: [], outOfOrder: 0, projectors: [] };
+    try {
+      for (const object of objects) {
+        const uri = formatS3Uri(object);
+        if (!isSnapshotKey(object.key, filter)) {
+          const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
+          logRequest.info({ uri, reason }, 'ignored object');
+          outcomes.push({ uri, status: 'ignored', reason });
+          continue;
+        }
+        const ingested = await ingestObject(object, logRequest);
+        outcomes.push(ingested.outcome);
+        figures.projectors = ingested.projectors;
+        if (ingested.outcome.status === 'applied') figures.applied.push(ingested.outcome);
+        // Said by the ingest of an export older than the log's head, which is recorded, not applied.
+        if ((ingested.outcome.status as string) === 'out-of-order') figures.outOfOrder += 1;
       }
-      outcomes.push(await ingestObject(object, logRequest));
+    } catch (error) {
+      figures.refusedCode = error instanceof OpaisError ? error.code : undefined;
+      throw error;
+    } finally {
+      logRequest.info(embeddedMetrics(ingestMetrics(figures)), 'metrics');
     }
-    logRequest('info', 'done', { objects: outcomes });
+    logRequest.info({ objects: outcomes }, 'done');
     return { objects: outcomes };
   };
 }
 
-async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutcome> {
+async function ingestObject(
+  object: CreatedObject,
+  log: Logger,
+): Promise<{ outcome: ObjectOutcome; projectors: ProjectorStatus[] }> {
   const uri = formatS3Uri(object);
   const keyDate = dateInKey(object.key);
   const asOf = keyDate ?? object.eventTime;
   const asOfFrom = keyDate ? 'key' : object.eventTime ? 'event' : 'object';
-  log('info', 'ingest started', { uri, etag: object.etag, versionId: object.versionId, asOf, asOfFrom });
+  log.info({ uri, etag: object.etag, versionId: object.versionId, asOf, asOfFrom }, 'ingest started');
   let database: Database;
   let outcome: ObjectOutcome;
   try {
@@ -96,28 +118,27 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
       wait: true,
     });
     outcome = outcomeOf(uri, asOfFrom, summary);
-    log('info', summary.alreadyApplied ? 'already applied' : 'ingest applied', { ...outcome });
+    log.info({ ...outcome }, summary.alreadyApplied ? 'already applied' : 'ingest applied');
   } catch (error) {
-    log('error', 'ingest failed', {
-      uri,
-      code: error instanceof OpaisError ? error.code : undefined,
-      error: (error as Error).message,
-    });
+    log.error(
+      { uri, code: error instanceof OpaisError ? error.code : undefined, error: (error as Error).message },
+      'ingest failed',
+    );
     if (isCredentialError(error)) await forgetLambdaDatabase();
     const undelivered = await notifyIngestFailure(error, uri, 'lambda');
-    if (undelivered) log('warn', undelivered, { uri });
+    if (undelivered) log.warn({ uri }, undelivered);
     throw error;
   }
   // Also after "already applied": an earlier invocation may have committed the events and died before projecting.
   // A projector that cannot apply an event stops there (opais status shows it); that is not the ingest's failure.
   // A catch-up that fails outright (database gone) is thrown: the retry finds the snapshot applied and projects it.
   const projected = await catchUpProjections(database).catch((error: Error) => {
-    log('error', 'projection catch-up failed', { uri, error: error.message });
+    log.error({ uri, error: error.message }, 'projection catch-up failed');
     throw error;
   });
-  for (const failure of projected.failures) log('error', 'projector stopped', { uri, ...failure });
-  log('info', 'projections caught up', { uri, snapshots: projected.snapshots });
-  return outcome;
+  for (const failure of projected.failures) log.error({ uri, ...failure }, 'projector stopped');
+  log.info({ uri, snapshots: projected.snapshots }, 'projections caught up');
+  return { outcome, projectors: await projectionStatus(database) };
 }
 
 function removalRatio(env: NodeJS.ProcessEnv): number | undefined {
@@ -144,6 +165,8 @@ function outcomeOf(uri: string, asOfFrom: 'key' | 'event' | 'object', summary: I
     removed: summary.removed,
     unchanged: summary.unchanged,
     skipped: summary.skipped,
+    dataQualityProblems: summary.dataQualityProblemCount,
+    bytes: summary.sourceInfo.kind === 's3' ? (summary.sourceInfo.sizeBytes ?? 0) : 0,
     durationMs: summary.durationMs,
     globalPosition: summary.globalPosition,
   };

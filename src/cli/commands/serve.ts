@@ -1,7 +1,8 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { createApiServer } from '../../api/create-api-server.ts';
 import { openDatabase } from '../../db/open-database.ts';
-import { parseCount } from '../parse-options.ts';
+import { createLogger } from '../../log/create-logger.ts';
+import { parseCount, parsePort } from '../parse-options.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -21,7 +22,7 @@ export function registerServeCommand(program: Command): void {
           // From the environment, not a flag: a token on a command line is visible to every user of the machine.
           token: process.env.OPAIS_API_TOKEN || undefined,
           rateLimitPerMinute: flags.rateLimit,
-          logger: { level: process.env.LOG_LEVEL ?? 'info' },
+          loggerInstance: createLogger(),
         });
         // Listening for the signals before announcing the address: a supervisor may stop us as soon as it sees it.
         const stopped = new Promise<void>((resolve) => {
@@ -39,11 +40,4 @@ export function registerServeCommand(program: Command): void {
         await database.close();
       }
     });
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new InvalidArgumentError(`not a TCP port: ${value}`);
-  return port;
 }

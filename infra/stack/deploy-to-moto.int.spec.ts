@@ -28,13 +28,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/open-database.ts';
 import { createS3Client } from '../../src/source/s3-client.ts';
@@ -42,6 +36,7 @@ import { extractZip } from '../../test/support/extract-zip.ts';
 import { type MotoServer, motoUnavailableReason, startMotoServer } from '../../test/support/moto-server.ts';
 import { snapshotJson } from '../../test/support/s3-fixtures.ts';
 import { coveredEntities, tempDir } from '../../test/support/snapshot-fixtures.ts';
+import { takeMessage as takeFrom } from '../../test/support/take-message.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import { buildLambda } from '../build-lambda.ts';
 import { synthesizeStack } from './synthesize-stack.ts';
@@ -81,8 +76,8 @@ type Template = {
   Outputs?: Record<string, unknown>;
 };
 
-/** The template without `notDeployed` types; a Ref or GetAtt of one becomes `valueOf(logicalId, type)`. */
-function forMoto(template: Template, valueOf: (logicalId: string, type: string) => string): Template {
+/** The template without `notDeployed` types; a Ref or GetAtt of one becomes `standIn(logicalId, type)`. */
+function forMoto(template: Template, standIn: (logicalId: string, type: string) => string): Template {
   const removed = new Map(
     Object.entries(template.Resources)
       .filter(([, resource]) => resource.Type in notDeployed)
@@ -96,7 +91,7 @@ function forMoto(template: Template, valueOf: (logicalId: string, type: string) 
     const getAtt = (record['Fn::GetAtt'] as string[] | undefined)?.[0];
     const target = ref ?? getAtt;
     if (Object.keys(record).length === 1 && target && removed.has(target)) {
-      return valueOf(target, removed.get(target) as string);
+      return standIn(target, removed.get(target) as string);
     }
     return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, substitute(inner)]));
   };
@@ -175,21 +170,7 @@ describe.skipIf(motoUnavailableReason())('the stack deployed into moto, and its 
     };
   }
 
-  async function takeMessage(): Promise<Record<string, unknown>> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
-      );
-      const message = Messages?.[0];
-      if (message?.Body) {
-        await sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-        );
-        return JSON.parse(message.Body);
-      }
-    }
-    throw new Error('the rule routed no event');
-  }
+  const takeMessage = () => takeFrom(sqs, queueUrl, 20);
 
   beforeAll(async () => {
     moto = await startMotoServer();

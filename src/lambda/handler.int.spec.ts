@@ -5,17 +5,12 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, motoUnavailableReason, startMotoServer } from '../../test/support/moto-server.ts';
 import { createBucket, putObject, snapshotJson } from '../../test/support/s3-fixtures.ts';
 import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixtures.ts';
+import { takeMessage as takeFrom } from '../../test/support/take-message.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { createLogger } from '../log/create-logger.ts';
@@ -60,23 +55,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     (await database.pool.query<{ count: number }>('select count(*)::int as count from events')).rows[0]
       ?.count;
 
-  async function takeMessage(queueUrl: string): Promise<unknown> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
-      );
-      const message = Messages?.[0];
-      if (message?.Body) {
-        await sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-        );
-        const body = JSON.parse(message.Body);
-        // S3 sends one s3:TestEvent to a queue when a notification is configured (as AWS does).
-        if (body.Event !== 's3:TestEvent') return body;
-      }
-    }
-    throw new Error(`no message on ${queueUrl}`);
-  }
+  const takeMessage = (queueUrl: string) => takeFrom(sqs, queueUrl);
 
   beforeAll(async () => {
     moto = await startMotoServer();

@@ -12,7 +12,7 @@ import { errorResponses } from './schemas.ts';
 export function registerMetrics(app: FastifyInstance, context: ApiContext): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const store = registerStoreMetrics(registry, context.pool);
+  const store = registerStoreMetrics(registry, context);
   const latency = new Histogram({
     name: 'opais_api_request_duration_seconds',
     help: 'API request latency by route and status',

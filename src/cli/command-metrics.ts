@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../log/create-logger.ts';
 import { serveMetrics } from '../metrics/serve-metrics.ts';
 import { registerStoreMetrics } from '../metrics/store-metrics.ts';
@@ -29,14 +29,14 @@ export function addMetricsOptions(command: Command): Command {
  */
 export async function withCommandMetrics<T>(
   flags: MetricsFlags,
-  pool: pg.Pool,
+  database: Database,
   log: Logger,
   run: (registry: Registry) => Promise<T>,
 ): Promise<T> {
   const registry = new Registry();
   if (flags.metricsPort === undefined) return run(registry);
   collectDefaultMetrics({ register: registry });
-  const store = registerStoreMetrics(registry, pool);
+  const store = registerStoreMetrics(registry, database);
   const server = await serveMetrics({
     registry,
     refresh: store.refresh,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { readStoreHead } from '../api/read-store-head.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 
 /**
  * The event store's figures (snapshots, events by type, head, entities,
@@ -9,7 +10,10 @@ import { readStoreHead } from '../api/read-store-head.ts';
  * watcher) reports the same values. Totals the store only ever adds to are
  * counters (`_total`), set from the database on each scrape.
  */
-export function registerStoreMetrics(registry: Registry, pool: pg.Pool): { refresh(): Promise<void> } {
+export function registerStoreMetrics(
+  registry: Registry,
+  database: { pool: pg.Pool; store: EventStoreReader },
+): { refresh(): Promise<void> } {
   const registers = [registry];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers });
@@ -40,7 +44,7 @@ export function registerStoreMetrics(registry: Registry, pool: pg.Pool): { refre
 
   return {
     async refresh() {
-      const [store, totals] = await Promise.all([readStoreHead(pool), readTotals(pool)]);
+      const [store, totals] = await Promise.all([readStoreHead(database), readTotals(database.pool)]);
       snapshots.reset();
       snapshots.inc(totals.snapshots);
       entityEvents.reset();

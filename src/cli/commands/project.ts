@@ -32,7 +32,7 @@ export function registerProjectCommand(program: Command): void {
     const status = await withDatabase(async (database) => {
       if (flags.follow) {
         const log = createLogger();
-        await withCommandMetrics(flags, database.pool, log, async (registry) => {
+        await withCommandMetrics(flags, database, log, async (registry) => {
           const stop = new AbortController();
           const onSignal = () => stop.abort();
           process.once('SIGINT', onSignal);

@@ -44,7 +44,7 @@ export function registerWatchCommand(program: Command): void {
     const log = createLogger();
     await withDatabase(async (database) => {
       const options = {
-        pool: database.pool,
+        database,
         client: defaultS3Client(),
         bucket,
         prefix,
@@ -58,7 +58,7 @@ export function registerWatchCommand(program: Command): void {
         if (result.failed || result.refused > 0) process.exitCode = 1;
         return;
       }
-      await withCommandMetrics(flags, database.pool, log, async (registry) => {
+      await withCommandMetrics(flags, database, log, async (registry) => {
         const stop = new AbortController();
         const onSignal = () => stop.abort();
         process.once('SIGINT', onSignal);

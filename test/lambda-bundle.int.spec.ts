@@ -58,7 +58,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
     expect(entries).toEqual(
       expect.arrayContaining(['index.mjs', 'src/lambda/handler.mjs', 'ddl/0001_event_store.sql']),
     );
-    expect(readFileSync(path.join(task, 'index.mjs'), 'utf8')).toContain('export { handler }');
+    expect(readFileSync(path.join(task, 'index.mjs'), 'utf8')).toContain('export { handler, fetchHandler }');
     expect(entries).toContain('src/lambda/element-worker.mjs');
   });
 

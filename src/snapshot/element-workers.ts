@@ -5,7 +5,10 @@ import { Worker } from 'node:worker_threads';
 import { type BatchResult, packBatch } from './element-batch.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
-const sourceEntry = new URL('./element-worker.ts', import.meta.url);
+// The worker module beside this one: element-worker.ts where the sources run through tsx, element-worker.js
+// where they are compiled (`npm run build`, the container image).
+const compiled = import.meta.url.endsWith('.js');
+const sourceEntry = new URL(compiled ? './element-worker.js' : './element-worker.ts', import.meta.url);
 /**
  * A bundle (the Lambda's, infra/build-lambda.ts) is one file with the
  * worker's own bundle, element-worker.mjs, beside it: this module's URL is
@@ -19,8 +22,8 @@ function exists(url: URL): boolean {
 
 /**
  * Whether worker threads can run here: from the sources through tsx (CLI,
- * tests, bench) or from a bundle that holds the worker's entry. Elsewhere
- * the reader does the work on its own thread.
+ * tests, bench), compiled, or from a bundle that holds the worker's entry.
+ * Elsewhere the reader does the work on its own thread.
  */
 export function elementWorkersAvailable(): boolean {
   return exists(bundledEntry) || exists(sourceEntry);
@@ -28,9 +31,8 @@ export function elementWorkersAvailable(): boolean {
 
 function startWorker(): Worker {
   // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
-  return exists(bundledEntry)
-    ? new Worker(bundledEntry, { execArgv: [] })
-    : new Worker(workerBootstrap(), { eval: true });
+  if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [] });
+  return compiled ? new Worker(sourceEntry) : new Worker(workerBootstrap(), { eval: true });
 }
 
 /**

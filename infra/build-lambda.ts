@@ -1,11 +1,14 @@
 /**
- * `npm run build:lambda`: bundles src/lambda/handler.ts with esbuild into
- * dist/lambda/handler.zip for the Node.js Lambda runtime (handler setting
- * `index.handler`). The zip keeps the repository's layout, because migrate.ts
- * finds the SQL migrations at `../../ddl/` from its own module:
+ * `npm run build:lambda`: bundles the Lambda handlers with esbuild into
+ * dist/lambda/handler.zip for the Node.js Lambda runtime (handler settings
+ * `index.handler`, the ingest, and `index.fetchHandler`, the daily download).
+ * The zip keeps the repository's layout, because migrate.ts finds the SQL
+ * migrations at `../../ddl/` from its own module:
  *
- *   index.mjs                    export { handler } from './src/lambda/handler.mjs'
+ *   index.mjs                    export { handler, fetchHandler } from './src/lambda/handler.mjs'
  *   src/lambda/handler.mjs       the bundle (+ .map)
+ *   src/lambda/element-worker.mjs  the snapshot reader's worker threads' own bundle (+ .map),
+ *                                found beside the handler's (src/snapshot/element-workers.ts)
  *   ddl/NNNN_*.sql               the migrations, applied on a cold start
  */
 import { createWriteStream } from 'node:fs';
@@ -16,9 +19,9 @@ import { build, type Plugin } from 'esbuild';
 import yazl from 'yazl';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = path.join(root, 'dist/lambda');
-const bundleDir = path.join(outDir, 'bundle');
+const defaultOutDir = path.join(root, 'dist/lambda');
 const bundleFile = 'src/lambda/handler.mjs';
+const workerFile = 'src/lambda/element-worker.mjs';
 
 /**
  * Lambda has no embedded PostgreSQL (DATABASE_URL or the secret is required
@@ -41,15 +44,21 @@ const withoutEmbeddedPostgres: Plugin = {
   },
 };
 
-export async function buildLambda(): Promise<{ zip: string; bundleBytes: number }> {
+/** Builds into `outDir` (dist/lambda by default; tests running side by side each give their own). */
+export async function buildLambda(outDir = defaultOutDir): Promise<{ zip: string; bundleBytes: number }> {
+  const bundleDir = path.join(outDir, 'bundle');
   await rm(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/lambda/handler.ts'],
-    outfile: path.join(bundleDir, bundleFile),
+    entryPoints: {
+      handler: 'src/lambda/lambda-handlers.ts',
+      'element-worker': 'src/snapshot/element-worker.ts',
+    },
+    outdir: path.join(bundleDir, path.dirname(bundleFile)),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'esm',
     minify: true,
     keepNames: true,
@@ -67,9 +76,15 @@ export async function buildLambda(): Promise<{ zip: string; bundleBytes: number 
   const zip = new yazl.ZipFile();
   // A fixed timestamp: the same sources give the same zip (and the same CodeSha256).
   const entry = { mtime: new Date('2020-01-01T00:00:00Z'), mode: 0o100644 };
-  zip.addBuffer(Buffer.from(`export { handler } from './${bundleFile}';\n`), 'index.mjs', entry);
-  zip.addBuffer(await readFile(path.join(bundleDir, bundleFile)), bundleFile, entry);
-  zip.addBuffer(await readFile(path.join(bundleDir, `${bundleFile}.map`)), `${bundleFile}.map`, entry);
+  zip.addBuffer(
+    Buffer.from(`export { handler, fetchHandler } from './${bundleFile}';\n`),
+    'index.mjs',
+    entry,
+  );
+  for (const file of [bundleFile, workerFile]) {
+    zip.addBuffer(await readFile(path.join(bundleDir, file)), file, entry);
+    zip.addBuffer(await readFile(path.join(bundleDir, `${file}.map`)), `${file}.map`, entry);
+  }
   for (const name of (await readdir(path.join(root, 'ddl'))).filter((name) => name.endsWith('.sql')).sort()) {
     zip.addBuffer(await readFile(path.join(root, 'ddl', name)), `ddl/${name}`, entry);
   }
@@ -86,6 +101,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const { zip, bundleBytes } = await buildLambda();
   const zipBytes = (await stat(zip)).size;
   process.stdout.write(
-    `${path.relative(root, zip)}: ${(zipBytes / 1e6).toFixed(1)} MB (bundle ${(bundleBytes / 1e6).toFixed(1)} MB); handler index.handler\n`,
+    `${path.relative(root, zip)}: ${(zipBytes / 1e6).toFixed(1)} MB (bundle ${(bundleBytes / 1e6).toFixed(1)} MB); handlers index.handler, index.fetchHandler\n`,
   );
 }

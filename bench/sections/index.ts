@@ -1,5 +1,6 @@
 import type { BenchSection } from '../bench-section.ts';
 import { backfillSection } from './backfill.ts';
+import { everyElementSection } from './every-element.ts';
 import { exportsSection } from './exports.ts';
 import { ingestSection } from './ingest.ts';
 import { projectionsSection } from './projections.ts';
@@ -10,6 +11,7 @@ export const sections: readonly BenchSection[] = [
   rediffSection,
   ingestSection,
   projectionsSection,
+  everyElementSection,
   backfillSection,
   exportsSection,
 ];

@@ -26,9 +26,12 @@ export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
     .description(
-      'stream a snapshot into the event store; a folder, glob or s3://bucket/prefix/ backfills every export in it in as-of order',
+      'stream a snapshot (a .json/.zip file or S3 object) into the event store; a folder, glob or s3://bucket/prefix/ backfills every export in it in as-of order',
     )
-    .argument('<source>', 'a .json or .zip file or S3 object; or a folder, a glob or an S3 prefix (backfill)')
+    .argument(
+      '<source>',
+      'a local .json or .zip file or s3://bucket/key; or a folder, a glob or s3://bucket/prefix/ (backfill)',
+    )
     .option(
       '--as-of <instant>',
       'the snapshot as-of instant (ISO 8601, UTC if no zone); default: the source last-modified time',

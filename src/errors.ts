@@ -29,6 +29,16 @@ export const errorCatalogue = {
   UNAUTHORIZED: { httpStatus: 401, exitCode: 1, title: 'A valid bearer token is required' },
   RATE_LIMITED: { httpStatus: 429, exitCode: 1, title: 'Too many requests' },
   DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
+  EVENT_STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    exitCode: 12,
+    title: 'The KurrentDB event store is not configured or cannot be reached',
+  },
+  SNAPSHOT_INTERRUPTED: {
+    httpStatus: 409,
+    exitCode: 6,
+    title: 'An earlier snapshot was interrupted; ingest that export again to complete it',
+  },
   INTERNAL: { httpStatus: 500, exitCode: 1, title: 'Internal error' },
 } as const;
 

@@ -99,6 +99,9 @@ export const entityEventTypes = [
   'CoveredEntityRemoved',
 ] as const;
 
+/** The events of an entity's stream (everything but SnapshotIngested). */
+export type EntityEventType = (typeof entityEventTypes)[number];
+
 /** Every event records the snapshot it came from. */
 export interface EventMetadata {
   asOf: string;

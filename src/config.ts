@@ -6,11 +6,13 @@ export interface OpaisConfig {
   schema: string;
   /** Where the embedded server keeps its data. */
   dataDir: string;
-  /** Which backend keeps the events (the projections are always in PostgreSQL). */
+  /** Which backend keeps the events (EVENT_STORE; the projections are always in PostgreSQL). */
   eventStore: EventStoreBackend;
+  /** The KurrentDB server of EVENT_STORE=kurrentdb (EVENTSTORE_CONNECTION_STRING). */
+  eventStoreConnectionString: string | undefined;
 }
 
-export const eventStoreBackends = ['postgres', 'memory'] as const;
+export const eventStoreBackends = ['postgres', 'kurrentdb', 'memory'] as const;
 export type EventStoreBackend = (typeof eventStoreBackends)[number];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
@@ -18,14 +20,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`OPAIS_SCHEMA must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   }
-  const eventStore = env.OPAIS_EVENT_STORE || 'postgres';
+  const eventStore = env.EVENT_STORE || 'postgres';
   if (!(eventStoreBackends as readonly string[]).includes(eventStore)) {
     throw new Error(
-      `OPAIS_EVENT_STORE must be one of ${eventStoreBackends.join(', ')}, got ${JSON.stringify(eventStore)}`,
+      `EVENT_STORE must be one of ${eventStoreBackends.join(', ')}, got ${JSON.stringify(eventStore)}`,
     );
   }
   return {
     eventStore: eventStore as EventStoreBackend,
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     schema,
     dataDir: env.OPAIS_DATA_DIR ?? '.opais',

@@ -12,7 +12,7 @@ export interface Database {
   /** The schema every query runs in (set as the connections' search_path). */
   schema: string;
   connectionString: string;
-  /** The configured event store (OPAIS_EVENT_STORE), from openEventStore. */
+  /** The configured event store (EVENT_STORE), from openEventStore. */
   store: EventStore;
   close(): Promise<void>;
 }
@@ -45,7 +45,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   let store: EventStore;
   try {
     if (options.migrate !== false) await migrate(pool, schema);
-    store = await openEventStore({ backend: config.eventStore, postgres: { pool, connectionString } });
+    store = await openEventStore({
+      backend: config.eventStore,
+      postgres: { pool, connectionString },
+      kurrentdb: { connectionString: config.eventStoreConnectionString },
+    });
   } catch (error) {
     await pool.end();
     await embedded?.stop();

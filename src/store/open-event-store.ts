@@ -2,8 +2,11 @@ import type pg from 'pg';
 import type { EventStoreBackend } from '../config.ts';
 import { OpaisError } from '../errors.ts';
 import type { EventStore } from './event-store.ts';
+import { connectKurrentDb } from './kurrentdb/connect.ts';
+import { createKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.ts';
 import { createMemoryEventStore } from './memory/memory-event-store.ts';
 import { createPostgresEventStore } from './postgres/postgres-event-store.ts';
+import { createRegistrySide } from './postgres/registry-side.ts';
 
 /** Which backend keeps the events, and what each needs. */
 export interface EventStoreConfig {
@@ -15,7 +18,11 @@ export interface EventStoreConfig {
    * own connection.
    */
   postgres?: { pool: pg.Pool; connectionString: string };
-  // KurrentDB (issue 12) adds its connection settings here, a backend name in src/config.ts and a case below.
+  /**
+   * The kurrentdb backend's server (EVENTSTORE_CONNECTION_STRING); its
+   * registry and ingest lock are in the PostgreSQL schema above.
+   */
+  kurrentdb?: { connectionString: string | undefined };
 }
 
 /**
@@ -30,6 +37,15 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
       if (!config.postgres)
         throw new OpaisError('INVALID_ARGUMENT', 'the postgres event store needs a database');
       return createPostgresEventStore(config.postgres.pool, config.postgres.connectionString);
+    case 'kurrentdb': {
+      if (!config.postgres)
+        throw new OpaisError(
+          'INVALID_ARGUMENT',
+          'the kurrentdb event store needs a database for its registry',
+        );
+      const client = await connectKurrentDb(config.kurrentdb?.connectionString);
+      return createKurrentDbEventStore({ client, namespace: '' }, createRegistrySide(config.postgres.pool));
+    }
     case 'memory':
       return createMemoryEventStore();
   }

@@ -20,7 +20,7 @@ export async function connectKurrentDb(connectionString: string | undefined): Pr
     throw unavailable(normalised, error);
   }
   try {
-    await withDeadline(readLastMarker(client), probeDeadlineMs);
+    await withDeadline(readLastMarker({ client, namespace: '' }), probeDeadlineMs);
   } catch (error) {
     await client.dispose().catch(() => {});
     throw unavailable(normalised, error);

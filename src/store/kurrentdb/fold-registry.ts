@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../events/event-types.ts';
-import type { RegistryChange } from './registry-side.ts';
+import type { RegistryChange } from '../postgres/write-registry.ts';
 
 /**
  * The registry changes that entity events imply, as an ingest writes them:

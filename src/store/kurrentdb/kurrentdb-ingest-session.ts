@@ -1,19 +1,17 @@
-import {
-  type AppendResult,
-  type KurrentDBClient,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { type AppendResult, StreamNotFoundError, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { OpaisError } from '../../errors.ts';
 import type { CanonicalEntity, SnapshotIngestedV1 } from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
 import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
+import type { RegistryChange } from '../postgres/write-registry.ts';
+import { registryEntryAfter } from '../registry-entry-after.ts';
 import { findSnapshotBySha256, lastSnapshot } from './list-snapshots.ts';
 import { expectedStateFor, toEventData } from './map-event.ts';
 import { toGlobalPosition } from './position.ts';
 import { readHead } from './read-log.ts';
-import type { LockedRegistry, RegistryChange } from './registry-side.ts';
+import type { LockedRegistry } from './registry-side.ts';
 import { runConcurrently } from './run-concurrently.ts';
+import { type KurrentLog, serverStream } from './vocabulary.ts';
 
 /** Stream reads in flight at once when the ingest asks for the current states of changed entities. */
 const readConcurrency = 32;
@@ -39,7 +37,7 @@ export class KurrentDbIngestSession implements IngestSession {
   #finished = false;
 
   constructor(
-    private readonly client: KurrentDBClient,
+    private readonly log: KurrentLog,
     private readonly registry: LockedRegistry,
     readonly asOf: Date,
   ) {
@@ -48,11 +46,11 @@ export class KurrentDbIngestSession implements IngestSession {
   }
 
   lastSnapshot(): Promise<AppliedSnapshot | undefined> {
-    return lastSnapshot(this.client);
+    return lastSnapshot(this.log);
   }
 
   findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined> {
-    return findSnapshotBySha256(this.client, sha256);
+    return findSnapshotBySha256(this.log, sha256);
   }
 
   loadRegistry(): Promise<Registry> {
@@ -65,7 +63,7 @@ export class KurrentDbIngestSession implements IngestSession {
     const found = new Map<string, CanonicalEntity>();
     await runConcurrently(streams, readConcurrency, async ({ streamId, streamVersion }) => {
       try {
-        const read = this.client.readStream(streamId, {
+        const read = this.log.client.readStream(serverStream(this.log, streamId), {
           fromRevision: BigInt(streamVersion - 1),
           maxCount: 1,
         });
@@ -97,13 +95,7 @@ export class KurrentDbIngestSession implements IngestSession {
     for (const event of events) {
       this.#appended.push(event);
       this.#versions.set(event.streamId, event.streamVersion);
-      this.#registryChanges.set(event.streamId, {
-        id340B: event.id340B,
-        ceId: event.ceId,
-        contentHash: event.contentHash,
-        streamVersion: event.streamVersion,
-        isCurrent: event.type !== 'CoveredEntityRemoved',
-      });
+      this.#registryChanges.set(event.streamId, registryEntryAfter(event));
     }
   }
 
@@ -147,7 +139,7 @@ export class KurrentDbIngestSession implements IngestSession {
       // Under the ingest lock the last marker is this one, should the server not say where it went.
       const position = written.position
         ? toGlobalPosition(written.position, `${this.#snapshotStream}@0`)
-        : await readHead(this.client);
+        : await readHead(this.log);
       await this.registry.writeRegistry(this.#asOfIso, this.#registryChanges, this.#rawHashes);
       return {
         asOf: this.asOf,
@@ -175,7 +167,7 @@ export class KurrentDbIngestSession implements IngestSession {
     event: ReturnType<typeof toEventData>,
   ): Promise<AppendResult> {
     try {
-      return await this.client.appendToStream(streamId, event, {
+      return await this.log.client.appendToStream(serverStream(this.log, streamId), event, {
         streamState: expectedStateFor(streamVersion),
       });
     } catch (error) {

@@ -10,7 +10,13 @@ import { deterministicEventId } from '../../events/event-id.ts';
 import { type EventType, eventSchemaVersions, type StoredEvent } from '../../events/event-types.ts';
 import type { RecordedEntityEvent } from '../event-store.ts';
 import { toGlobalPosition } from './position.ts';
-import { isEntityEventType, isEventType, type StoredMetadata } from './vocabulary.ts';
+import {
+  isEntityEventType,
+  isEventType,
+  type KurrentLog,
+  ourStream,
+  type StoredMetadata,
+} from './vocabulary.ts';
 
 /** An event to append: what the port's session knows of it. */
 export interface EventToWrite {
@@ -44,7 +50,10 @@ export function expectedStateFor(streamVersion: number): AppendStreamState {
 }
 
 /** A recorded event of our categories, as the port's StoredEvent (its metadata as in PostgreSQL). */
-export function toStoredEvent(event: RecordedEvent | AllStreamRecordedEvent): StoredEvent {
+export function toStoredEvent(
+  log: Pick<KurrentLog, 'namespace'>,
+  event: RecordedEvent | AllStreamRecordedEvent,
+): StoredEvent {
   const where = `${event.streamId}@${event.revision}`;
   if (!isEventType(event.type) || !event.isJson) {
     throw new OpaisError(
@@ -55,7 +64,7 @@ export function toStoredEvent(event: RecordedEvent | AllStreamRecordedEvent): St
   const metadata = readMetadata(event.metadata, where);
   return {
     globalPosition: toGlobalPosition(event.position, where),
-    streamId: event.streamId,
+    streamId: ourStream(log, event.streamId),
     streamVersion: Number(event.revision) + 1,
     eventId: event.id,
     type: event.type,
@@ -68,8 +77,11 @@ export function toStoredEvent(event: RecordedEvent | AllStreamRecordedEvent): St
 }
 
 /** A recorded entity event as the projections' bulk read hands it over. */
-export function toRecordedEntityEvent(event: RecordedEvent | AllStreamRecordedEvent): RecordedEntityEvent {
-  const stored = toStoredEvent(event);
+export function toRecordedEntityEvent(
+  log: Pick<KurrentLog, 'namespace'>,
+  event: RecordedEvent | AllStreamRecordedEvent,
+): RecordedEntityEvent {
+  const stored = toStoredEvent(log, event);
   if (!isEntityEventType(stored.type)) {
     throw new OpaisError(
       'INTERNAL',

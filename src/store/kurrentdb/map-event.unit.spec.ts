@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { expectedStateFor, toEventData, toRecordedEntityEvent, toStoredEvent } from './map-event.ts';
 import { asRecorded, readEverything, sampleMemoryStore } from './testing/sample-log.ts';
 
+const log = { namespace: '' };
+
 describe('KurrentDB event mapping', () => {
   it('writes each event with the id, type, data and metadata the other stores give it', async () => {
     const events = await readEverything(await sampleMemoryStore());
@@ -46,9 +48,12 @@ describe('KurrentDB event mapping', () => {
         position: stored.globalPosition * 1000,
         created: new Date(stored.recordedAt),
       });
-      expect(toStoredEvent(recorded)).toEqual({ ...stored, globalPosition: stored.globalPosition * 1000 });
+      expect(toStoredEvent(log, recorded)).toEqual({
+        ...stored,
+        globalPosition: stored.globalPosition * 1000,
+      });
       if (stored.type !== 'SnapshotIngested') {
-        expect(toRecordedEntityEvent(recorded)).toEqual({
+        expect(toRecordedEntityEvent(log, recorded)).toEqual({
           position: stored.globalPosition * 1000,
           type: stored.type,
           schemaVersion: 1,
@@ -76,13 +81,15 @@ describe('KurrentDB event mapping', () => {
       },
       { streamId: 'coveredEntity-X.1', streamVersion: 3, position: 10 },
     );
-    expect(() => toStoredEvent(foreign)).toThrow(/coveredEntity-X\.1@2: OrderPlaced is not an opais event/);
+    expect(() => toStoredEvent(log, foreign)).toThrow(
+      /coveredEntity-X\.1@2: OrderPlaced is not an opais event/,
+    );
     const noMetadata = {
       ...foreign,
       type: 'CoveredEntityRemoved',
       metadata: { asOf: '2026-01-01T05:00:00.000Z' },
     };
-    expect(() => toStoredEvent(noMetadata as typeof foreign)).toThrow(
+    expect(() => toStoredEvent(log, noMetadata as typeof foreign)).toThrow(
       /lacks asOf, snapshotStream or schemaVersion/,
     );
   });

@@ -1,4 +1,3 @@
-import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { RecordedEntityEvent } from '../event-store.ts';
 import {
   defaultChunkLimits,
@@ -7,7 +6,7 @@ import {
 } from '../plan-entity-change-chunks.ts';
 import { toRecordedEntityEvent } from './map-event.ts';
 import { readHead, readLog } from './read-log.ts';
-import { entityCategory } from './vocabulary.ts';
+import { entityCategory, type KurrentLog } from './vocabulary.ts';
 
 /**
  * The projections' bulk read in two passes over the range, so that memory
@@ -17,13 +16,15 @@ import { entityCategory } from './vocabulary.ts';
  * ends at the head whatever the caller asks (the visibility rule).
  */
 export async function* readEntityChanges(
-  client: KurrentDBClient,
+  log: KurrentLog,
   range: { after: number; until: number },
   options: { maxEvents?: number; maxBytes?: number } = {},
 ): AsyncIterable<RecordedEntityEvent[]> {
-  const until = Math.min(range.until, await readHead(client));
+  const until = Math.min(range.until, await readHead(log));
   const index: IndexedEvent[] = [];
-  for await (const { event, position } of readLog(client, { after: range.after, until }, [entityCategory])) {
+  for await (const { event, position } of readLog(log, { after: range.after, until }, [
+    entityCategory(log),
+  ])) {
     index.push({ position, streamId: event.streamId, size: JSON.stringify(event.data).length });
   }
   // A read starts at a record's position (an arbitrary offset is not one): the indexed event before the chunk.
@@ -34,8 +35,8 @@ export async function* readEntityChanges(
     const wanted = new Set(chunk);
     const events: RecordedEntityEvent[] = [];
     const bounds = { after: previous.get(chunk[0] as number) as number, until: chunk.at(-1) as number };
-    for await (const { event, position } of readLog(client, bounds, [entityCategory])) {
-      if (wanted.has(position)) events.push(toRecordedEntityEvent(event));
+    for await (const { event, position } of readLog(log, bounds, [entityCategory(log)])) {
+      if (wanted.has(position)) events.push(toRecordedEntityEvent(log, event));
     }
     yield events;
   }

@@ -1,25 +1,27 @@
-import { type KurrentDBClient, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import { StreamNotFoundError } from '@kurrent/kurrentdb-client';
 import type { StoredEvent } from '../../events/event-types.ts';
 import { toStoredEvent } from './map-event.ts';
 import { readHead } from './read-log.ts';
+import { type KurrentLog, serverStream } from './vocabulary.ts';
 
 /** One stream's events in version order, without those of an unfinished snapshot. */
 export async function readStream(
-  client: KurrentDBClient,
+  log: KurrentLog,
   streamId: string,
   { afterVersion = 0, limit = 10_000 }: { afterVersion?: number; limit?: number } = {},
 ): Promise<StoredEvent[]> {
-  const head = await readHead(client);
   const found: StoredEvent[] = [];
   if (limit <= 0) return found;
+  const head = await readHead(log);
   try {
     // Revisions are 0-based: version afterVersion + 1 is revision afterVersion.
-    for await (const { event } of client.readStream(streamId, {
+    const read = log.client.readStream(serverStream(log, streamId), {
       fromRevision: BigInt(afterVersion),
       maxCount: limit,
-    })) {
+    });
+    for await (const { event } of read) {
       if (!event) continue;
-      const stored = toStoredEvent(event);
+      const stored = toStoredEvent(log, event);
       if (stored.globalPosition > head) break;
       found.push(stored);
     }

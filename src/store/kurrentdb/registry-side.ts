@@ -1,18 +1,10 @@
 import type { Registry } from '../event-store.ts';
-
-/** A registry row's change: what a snapshot's event sets for its stream. */
-export interface RegistryChange {
-  id340B: string;
-  ceId: number;
-  contentHash: string;
-  streamVersion: number;
-  isCurrent: boolean;
-}
+import type { RegistryChange } from '../postgres/write-registry.ts';
 
 /**
  * What the KurrentDB store keeps in PostgreSQL (implemented in
- * src/store/postgres/, where its SQL lives): the single-writer ingest lock
- * and the registry with its raw hashes.
+ * src/store/postgres/registry-side.ts, where its SQL lives): the
+ * single-writer ingest lock and the registry with its raw hashes.
  */
 export interface RegistrySide {
   /** Takes the schema's ingest lock (waiting for it unless `wait` is false: then INGEST_BUSY). */

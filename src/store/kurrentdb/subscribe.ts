@@ -1,6 +1,6 @@
-import { END, type KurrentDBClient, streamNameFilter } from '@kurrent/kurrentdb-client';
+import { END, streamNameFilter } from '@kurrent/kurrentdb-client';
 import type { Subscription } from '../event-store.ts';
-import { snapshotCategory } from './vocabulary.ts';
+import { type KurrentLog, snapshotCategory } from './vocabulary.ts';
 
 /**
  * The port's commit hint over a catch-up subscription to $all from its end,
@@ -9,12 +9,12 @@ import { snapshotCategory } from './vocabulary.ts';
  * commit after that always wakes the caller.
  */
 export async function subscribe(
-  client: KurrentDBClient,
+  log: KurrentLog,
   { onCommit, onLost }: { onCommit: () => void; onLost: (error?: unknown) => void },
 ): Promise<Subscription> {
-  const subscription = client.subscribeToAll({
+  const subscription = log.client.subscribeToAll({
     fromPosition: END,
-    filter: streamNameFilter({ prefixes: [snapshotCategory] }),
+    filter: streamNameFilter({ prefixes: [snapshotCategory(log)] }),
   });
   let closed = false;
   const lost = (error?: unknown) => {

@@ -8,10 +8,13 @@ import { toEventData, toStoredEvent } from './map-event.ts';
 import { asRecorded, commitSnapshot, day, readEverything, sampleMemoryStore } from './testing/sample-log.ts';
 import { assertNothingInterrupted, visibleEvents } from './visibility.ts';
 
+const log = { namespace: '' };
+
 /** An event as KurrentDB would hold it once written by the KurrentDB session (position given). */
 function written(event: NewEntityEvent, asOf: Date, position: number): StoredEvent {
   const data = toEventData(event, asOf.toISOString(), snapshotStreamId(asOf));
   return toStoredEvent(
+    log,
     asRecorded(data, { streamId: event.streamId, streamVersion: event.streamVersion, position }),
   );
 }
@@ -36,9 +39,10 @@ describe('the KurrentDB visibility rule, against the memory store', () => {
     const committed = await readEverything(memory);
     const head = await memory.headPosition();
     // A crash during day 5's commit: two of its three events written, its marker not.
-    const log = [
+    const serverLog = [
       ...committed.map((event) =>
         toStoredEvent(
+          log,
           asRecorded(
             toEventData(
               { ...event, dataJson: JSON.stringify(event.data) },
@@ -53,7 +57,9 @@ describe('the KurrentDB visibility rule, against the memory store', () => {
       written(day5[1] as NewEntityEvent, day(5), head + 20),
     ];
     for (const after of [0, ...committed.map((event) => event.globalPosition)]) {
-      expect(visibleEvents(log, after, head)).toEqual(await memory.readAll({ after, limit: 1_000_000 }));
+      expect(visibleEvents(serverLog, after, head)).toEqual(
+        await memory.readAll({ after, limit: 1_000_000 }),
+      );
     }
   });
 
@@ -68,9 +74,12 @@ describe('the KurrentDB visibility rule, against the memory store', () => {
 
     // The re-run writes all three again (the first two are recognised by their ids) and then the marker.
     const rerun = day5.map((event, index) => written(event, day(5), head + 30 + index));
-    const log = [...pending, ...rerun.filter((event) => !pending.some((p) => p.eventId === event.eventId))];
+    const serverLog = [
+      ...pending,
+      ...rerun.filter((event) => !pending.some((p) => p.eventId === event.eventId)),
+    ];
     const marker = await commitSnapshot(memory, day(5), day5);
-    const visible = visibleEvents(log, head, head + 40);
+    const visible = visibleEvents(serverLog, head, head + 40);
     const uninterrupted = (await memory.readAll({ after: head, limit: 100 })).filter(
       (event) => event.globalPosition < marker.globalPosition,
     );

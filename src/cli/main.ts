@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { OpaisError } from '../errors.ts';
+import { registerCopyEventsCommand } from './commands/copy-events.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
 import { registerHistoryCommand } from './commands/history.ts';
@@ -27,6 +28,7 @@ registerProjectCommand(program);
 registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
+registerCopyEventsCommand(program);
 
 try {
   await program.parseAsync();

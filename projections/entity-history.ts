@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { entityStreamId } from '../src/events/stream-names.ts';
+import type { EventStoreReader } from '../src/store/event-store.ts';
 import { entityTables } from './tables/entity-tables.ts';
 
 export interface HistoryEvent {
@@ -26,19 +27,14 @@ export interface EntityHistory {
 }
 
 /** An entity's timeline: its events with their changed paths, and every version it has in the seven per-entity tables. */
-export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number): Promise<EntityHistory> {
+export async function entityHistory(
+  database: { pool: pg.Pool; store: EventStoreReader },
+  id340B: string,
+  ceId: number,
+): Promise<EntityHistory> {
+  const { pool } = database;
   const streamId = entityStreamId(id340B, ceId);
-  const { rows: events } = await pool.query<{
-    position: number;
-    type: string;
-    as_of: Date;
-    stream_version: number;
-    changed_paths: string[] | null;
-  }>(
-    `select global_position as position, event_type as type, as_of, stream_version, data->'changedPaths' as changed_paths
-       from events where stream_id = $1 order by stream_version`,
-    [streamId],
-  );
+  const events = await database.store.readStream(streamId);
   const tables: TableVersions[] = [];
   for (const spec of entityTables) {
     const { rows } = await pool.query<{ version: Record<string, unknown> }>(
@@ -57,11 +53,11 @@ export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number)
     ceId,
     streamId,
     events: events.map((event) => ({
-      position: event.position,
+      position: event.globalPosition,
       type: event.type,
-      asOf: event.as_of.toISOString(),
-      streamVersion: event.stream_version,
-      changedPaths: event.changed_paths ?? [],
+      asOf: event.asOf,
+      streamVersion: event.streamVersion,
+      changedPaths: event.type === 'CoveredEntityChanged' ? event.data.changedPaths : [],
     })),
     tables,
   };

@@ -39,7 +39,7 @@ interface MemoryState {
   events: KeptEvent[];
   streams: Map<string, KeptEvent[]>;
   snapshots: AppliedSnapshot[];
-  registry: Map<string, RegistryEntry & { asOf: string }>;
+  registry: Map<string, RegistryEntry>;
   /** Positions handed out so far, committed or not: an aborted session leaves a gap, as in PostgreSQL. */
   lastAllocated: number;
   commitListeners: Set<() => void>;
@@ -150,8 +150,7 @@ class MemoryIngestSession implements IngestSession {
 
   async loadRegistry(): Promise<Registry> {
     const registry: Registry = new Map();
-    for (const [streamId, { asOf: _asOf, ...entry }] of this.state.registry)
-      registry.set(streamId, { ...entry });
+    for (const [streamId, entry] of this.state.registry) registry.set(streamId, { ...entry });
     return registry;
   }
 
@@ -250,10 +249,9 @@ class MemoryIngestSession implements IngestSession {
       state.streams.set(event.streamId, [...(state.streams.get(event.streamId) ?? []), event]);
     }
     state.snapshots.push(applied);
-    const asOf = this.asOf.toISOString();
     for (const [streamId, change] of this.#registryChanges) {
       const rawHash = this.#rawHashes.get(streamId) ?? state.registry.get(streamId)?.rawHash;
-      state.registry.set(streamId, { ...change, ...(rawHash ? { rawHash } : {}), asOf });
+      state.registry.set(streamId, { ...change, ...(rawHash ? { rawHash } : {}) });
     }
     for (const [streamId, rawHash] of this.#rawHashes) {
       const entry = state.registry.get(streamId);

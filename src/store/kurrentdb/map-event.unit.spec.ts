@@ -64,6 +64,28 @@ describe('KurrentDB event mapping', () => {
     }
   });
 
+  it('takes a namespace off the server stream names, so a namespaced log reads like any other', () => {
+    const written = toEventData(
+      {
+        streamId: 'coveredEntity-A1.1',
+        streamVersion: 1,
+        type: 'CoveredEntityRemoved',
+        dataJson: '{"id340B":"A1"}',
+      },
+      '2026-01-01T05:00:00.000Z',
+      'snapshot-2026-01-01T05:00:00.000Z',
+    );
+    const recorded = asRecorded(written, {
+      streamId: 'case7-coveredEntity-A1.1',
+      streamVersion: 1,
+      position: 99,
+    });
+    expect(toStoredEvent({ namespace: 'case7-' }, recorded)).toMatchObject({
+      streamId: 'coveredEntity-A1.1',
+      metadata: { snapshotStream: 'snapshot-2026-01-01T05:00:00.000Z' },
+    });
+  });
+
   it('expects no stream for version 1 and the revision before for later versions (revisions are 0-based)', () => {
     expect(expectedStateFor(1)).toBe(NO_STREAM);
     expect(expectedStateFor(2)).toBe(0n);

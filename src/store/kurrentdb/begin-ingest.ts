@@ -1,5 +1,5 @@
 import type { IngestSession } from '../event-store.ts';
-import { foldRegistryChanges } from './fold-registry.ts';
+import { foldRegistryChanges } from '../fold-registry.ts';
 import { KurrentDbIngestSession } from './kurrentdb-ingest-session.ts';
 import { listSnapshots } from './list-snapshots.ts';
 import { readMetadata, toStoredEvent } from './map-event.ts';

@@ -166,21 +166,28 @@ export class KurrentDbIngestSession implements IngestSession {
     streamVersion: number,
     event: ReturnType<typeof toEventData>,
   ): Promise<AppendResult> {
+    let result: AppendResult;
     try {
-      return await this.log.client.appendToStream(serverStream(this.log, streamId), event, {
+      result = await this.log.client.appendToStream(serverStream(this.log, streamId), event, {
         streamState: expectedStateFor(streamVersion),
       });
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        throw new OpaisError(
-          'STREAM_VERSION_CONFLICT',
-          `an event stream was appended to concurrently: ${streamId} already has another event at version ${streamVersion}${streamVersion === 1 && streamId === this.#snapshotStream ? ' (this snapshot was applied before?)' : ''}`,
-          { streamId, streamVersion },
-          { cause: error },
-        );
-      }
+      if (error instanceof WrongExpectedVersionError) throw this.#conflict(streamId, streamVersion, error);
       throw error;
     }
+    // A client set with throwOnAppendFailure=false reports a conflict this way instead.
+    if (!result.success) throw this.#conflict(streamId, streamVersion);
+    return result;
+  }
+
+  #conflict(streamId: string, streamVersion: number, cause?: unknown): OpaisError {
+    const marker = streamVersion === 1 && streamId === this.#snapshotStream;
+    return new OpaisError(
+      'STREAM_VERSION_CONFLICT',
+      `an event stream was appended to concurrently: ${streamId} already has another event at version ${streamVersion}${marker ? ' (this snapshot was applied before?)' : ''}`,
+      { streamId, streamVersion },
+      { cause },
+    );
   }
 
   #assertOpen(): void {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpais } from '../../../test/support/run-opais.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../../test/support/test-database.ts';
 import { freePort } from '../../free-port.ts';
+import { describeIngestRules } from '../../ingest/testing/describe-ingest-rules.ts';
 import { createRegistrySide } from '../postgres/registry-side.ts';
-import { describeEventStore } from '../testing/describe-event-store.ts';
+import { describeEventStore, type EventStoreFactory } from '../testing/describe-event-store.ts';
 import { connectKurrentDb } from './connect.ts';
 import { createKurrentDbEventStore } from './kurrentdb-event-store.ts';
 
@@ -17,26 +18,27 @@ import { createKurrentDbEventStore } from './kurrentdb-event-store.ts';
  */
 const server = process.env.EVENTSTORE_CONNECTION_STRING;
 
-describeEventStore(
-  'kurrentdb',
-  server
-    ? async () => {
-        const database = await createTestDatabase('kurrent');
-        const client = await connectKurrentDb(server);
-        const store = createKurrentDbEventStore(
-          { client, namespace: `${database.schema}-` },
-          createRegistrySide(database.pool),
-        );
-        return {
-          store,
-          async dispose() {
-            await store.close();
-            await database.close();
-          },
-        };
-      }
-    : { skip: 'no KurrentDB server configured' },
-);
+const factory: EventStoreFactory | undefined = server
+  ? async () => {
+      const database = await createTestDatabase('kurrent');
+      const client = await connectKurrentDb(server);
+      const store = createKurrentDbEventStore(
+        { client, namespace: `${database.schema}-` },
+        createRegistrySide(database.pool),
+      );
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          await database.close();
+        },
+      };
+    }
+  : undefined;
+
+describeEventStore('kurrentdb', factory ?? { skip: 'no KurrentDB server configured' });
+// The ingest rules (duplicates taken back, guards, counts) exercise the KurrentDB session where a server is.
+if (factory) describeIngestRules('kurrentdb', factory);
 
 describe('EVENT_STORE=kurrentdb without a server', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -72,6 +74,14 @@ describe('EVENT_STORE=kurrentdb without a server', () => {
     );
     expect(run.stderr).not.toContain('hunter2');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('is named by opais status, which shows postgres when EVENT_STORE is unset', async () => {
+    const { EVENT_STORE: _, ...postgres } = env({});
+    const run = await runOpais(['status', '--json'], postgres);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).eventStore).toEqual({ kind: 'postgres' });
+    expect((await runOpais(['status'], postgres)).stdout).toContain('event store: postgres\n');
   });
 
   it('connects to nothing that is not a KurrentDB connection string', async () => {

@@ -2,11 +2,8 @@ import type pg from 'pg';
 import type { EventStoreBackend } from '../config.ts';
 import { OpaisError } from '../errors.ts';
 import type { EventStore } from './event-store.ts';
-import { connectKurrentDb } from './kurrentdb/connect.ts';
-import { createKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.ts';
 import { createMemoryEventStore } from './memory/memory-event-store.ts';
 import { createPostgresEventStore } from './postgres/postgres-event-store.ts';
-import { createRegistrySide } from './postgres/registry-side.ts';
 
 /** Which backend keeps the events, and what each needs. */
 export interface EventStoreConfig {
@@ -43,8 +40,9 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
           'INVALID_ARGUMENT',
           'the kurrentdb event store needs a database for its registry',
         );
-      const client = await connectKurrentDb(config.kurrentdb?.connectionString);
-      return createKurrentDbEventStore({ client, namespace: '' }, createRegistrySide(config.postgres.pool));
+      // Imported when chosen: the client and its native reader stay out of the Lambda bundle (infra/build-lambda.ts).
+      const { openKurrentDbEventStore } = await import('./kurrentdb/open-kurrentdb-event-store.ts');
+      return openKurrentDbEventStore(config.kurrentdb?.connectionString, config.postgres.pool);
     }
     case 'memory':
       return createMemoryEventStore();

@@ -34,6 +34,8 @@ const cliCommands = new Set(
 );
 
 const appServices = services.filter(([, service]) => service.image === 'opais-changelog:local');
+const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
 const longRunning = ['api', 'projector', 'watcher', 'deliver'];
 
 describe('docker-compose.yml', () => {
@@ -72,6 +74,18 @@ describe('docker-compose.yml', () => {
       expect(service.depends_on?.bucket?.condition).toBe('service_completed_successfully');
     },
   );
+
+  it.each(appServices)('%s checks its health with a command the image has', (name, service) => {
+    const test = service.healthcheck?.test ?? [];
+    expect(entrypoint.length).toBeGreaterThan(0);
+    if (name.startsWith('api')) {
+      expect(test.slice(0, 3)).toEqual(['CMD', entrypoint[0], '-e']);
+      expect(test[3]).toContain('http://127.0.0.1:3000/health');
+    } else {
+      // The workers serve no HTTP: healthy while `opais status` reaches their stores.
+      expect(test).toEqual(['CMD', ...entrypoint, 'status']);
+    }
+  });
 
   it.each(longRunning)('%s has a twin in the kurrentdb profile with its event log in KurrentDB', (name) => {
     const postgresBacked = compose.services[name];

@@ -1,4 +1,4 @@
-import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { AccessDeniedError, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { OpaisError } from '../../errors.ts';
 import { normaliseConnectionString, redactConnectionString } from './connection-string.ts';
 import { readLastMarker } from './read-log.ts';
@@ -28,7 +28,15 @@ export async function connectKurrentDb(connectionString: string | undefined): Pr
   return client;
 }
 
-export function unavailable(connectionString: string, error: unknown): OpaisError {
+function unavailable(connectionString: string, error: unknown): OpaisError {
+  if (error instanceof AccessDeniedError) {
+    return new OpaisError(
+      'EVENT_STORE_UNAVAILABLE',
+      `KurrentDB at ${redactConnectionString(connectionString)} does not let this user read $all: give EVENTSTORE_CONNECTION_STRING a user that may (by default one of $admins)`,
+      undefined,
+      { cause: error },
+    );
+  }
   // The client's errors carry their kind in `type` (e.g. "unavailable"); the message repeats the class name.
   const reason =
     (error as { type?: unknown }).type ?? (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorCode, errorCatalogue, OpaisError } from '../errors.ts';
+import { isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
 
 /** The body of every error answer: the catalogue's code and title, and what went wrong here. */
 interface ApiErrorBody {
@@ -51,6 +52,12 @@ function toOpaisError(error: FastifyError, requestId: string): OpaisError {
       place: error.validationContext,
       errors: error.validation.map((problem) => ({ path: problem.instancePath, message: problem.message })),
     });
+  }
+  if (isKurrentDbUnavailable(error)) {
+    return new OpaisError(
+      'EVENT_STORE_UNAVAILABLE',
+      'the KurrentDB event store cannot be reached or is too busy; try again shortly',
+    );
   }
   if (isDatabaseUnavailable(error)) {
     return new OpaisError(

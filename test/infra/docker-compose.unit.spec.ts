@@ -19,6 +19,8 @@ interface ComposeService {
 
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), {
   merge: true,
+  // Every service merges the shared anchors: more aliases than the library's guard against alias bombs allows.
+  maxAliasCount: 1000,
 }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
 const services = Object.entries(compose.services);
 
@@ -65,13 +67,15 @@ describe('docker-compose.yml', () => {
 
   it.each(appServices)(
     '%s is built from the Dockerfile and runs an opais command that exists',
-    (_, service) => {
+    (name, service) => {
       expect(service.build).toBe('.');
       expect(cliCommands).toContain(service.command?.[0]);
       expect(service.environment?.DATABASE_URL).toMatch(/@postgres:5432\//);
       expect(service.environment?.AWS_ENDPOINT_URL_S3).toBe('http://s3:7070');
       expect(service.depends_on?.postgres?.condition).toBe('service_healthy');
-      expect(service.depends_on?.bucket?.condition).toBe('service_completed_successfully');
+      // The API waits for the migration (it never migrates itself); the others for the bucket too.
+      const firstDone = name.startsWith('api') ? `migrate${name.slice(3)}` : 'bucket';
+      expect(service.depends_on?.[firstDone]?.condition).toBe('service_completed_successfully');
     },
   );
 
@@ -102,6 +106,19 @@ describe('docker-compose.yml', () => {
     // Their registry, checkpoints and read models must not mix with the PostgreSQL-backed set's.
     expect(kurrentBacked?.environment?.OPAIS_SCHEMA).not.toBe(postgresBacked?.environment?.OPAIS_SCHEMA);
   });
+
+  it.each(['', '-kurrentdb'])(
+    'serves the API%s under a read-only role that its migrate service makes',
+    (twin) => {
+      const migrate = compose.services[`migrate${twin}`];
+      expect(migrate?.command).toEqual(['migrate', '--grant-read-only', 'opais_api']);
+      expect(migrate?.environment?.OPAIS_READ_ONLY_PASSWORD).toBeTruthy();
+      const api = compose.services[`api${twin}`];
+      expect(api?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/opais_api:/);
+      expect(api?.environment?.OPAIS_SCHEMA).toBe(migrate?.environment?.OPAIS_SCHEMA);
+      expect(api?.depends_on).toHaveProperty(`migrate${twin}`);
+    },
+  );
 
   it('creates the bucket the watchers read', () => {
     const bucketCommand = compose.services.bucket?.command?.join(' ') ?? '';

@@ -1,8 +1,8 @@
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTransientError } from '../../../projections/transient-error.ts';
 import { runOpais } from '../../../test/support/run-opais.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../../test/support/test-database.ts';
+import { isTransientDatabaseError } from '../../db/database-errors.ts';
 import { freePort } from '../../free-port.ts';
 import { describeIngestRules } from '../../ingest/testing/describe-ingest-rules.ts';
 import { createRegistrySide } from '../postgres/registry-side.ts';
@@ -93,7 +93,7 @@ describe('EVENT_STORE=kurrentdb without a server', () => {
     const failure = await readHead({ client, namespace: '' }).catch((error: unknown) => error);
     await client.dispose();
     expect(isKurrentDbUnavailable(failure)).toBe(true);
-    expect(isTransientError(failure)).toBe(true);
+    expect(isTransientDatabaseError(failure)).toBe(true);
     expect(isKurrentDbUnavailable(new Error('unavailable'))).toBe(false);
     expect(isKurrentDbUnavailable(null)).toBe(false);
   });

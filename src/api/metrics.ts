@@ -88,33 +88,22 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
   );
 }
 
-/** Totals from the snapshot audit and the registry: small tables, unlike counting the events themselves. */
+/** Totals from the snapshot list and the registry: small, unlike counting the events themselves. */
 async function readTotals(context: ApiContext) {
-  const { rows } = await context.pool.query<{
-    snapshots: number;
-    registered: number;
-    changed: number;
-    removed: number;
-    current_entities: number;
-    removed_entities: number;
-  }>(
-    `select count(*) as snapshots,
-            coalesce(sum((counts->>'registered')::bigint), 0) as registered,
-            coalesce(sum((counts->>'changed')::bigint), 0) as changed,
-            coalesce(sum((counts->>'removed')::bigint), 0) as removed,
-            (select count(*) filter (where is_current) from entity_registry) as current_entities,
-            (select count(*) filter (where not is_current) from entity_registry) as removed_entities
-       from snapshots`,
-  );
-  const row = rows[0];
+  const [snapshots, entities] = await Promise.all([
+    context.store.listSnapshots(),
+    context.store.countEntities(),
+  ]);
+  const sum = (count: 'registered' | 'changed' | 'removed') =>
+    snapshots.reduce((total, snapshot) => total + snapshot.counts[count], 0);
   return {
-    snapshots: Number(row?.snapshots ?? 0),
+    snapshots: snapshots.length,
     events: {
-      CoveredEntityRegistered: Number(row?.registered ?? 0),
-      CoveredEntityChanged: Number(row?.changed ?? 0),
-      CoveredEntityRemoved: Number(row?.removed ?? 0),
+      CoveredEntityRegistered: sum('registered'),
+      CoveredEntityChanged: sum('changed'),
+      CoveredEntityRemoved: sum('removed'),
     },
-    currentEntities: Number(row?.current_entities ?? 0),
-    removedEntities: Number(row?.removed_entities ?? 0),
+    currentEntities: entities.current,
+    removedEntities: entities.removed,
   };
 }

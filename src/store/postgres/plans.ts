@@ -78,6 +78,12 @@ export const snapshotBySha256 = `select ${snapshotColumns} ${fromSnapshots} wher
 export const loadRegistry =
   'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry';
 
+export const registryRows =
+  'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry';
+
+export const countEntities = `select count(*) filter (where is_current)::int as current,
+  count(*) filter (where not is_current)::int as removed from entity_registry`;
+
 export const readCurrentEntities = `select e.stream_id, e.data->'entity' as entity
   from unnest($1::text[], $2::int[]) as wanted(stream_id, stream_version)
   join events e using (stream_id, stream_version)`;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
+import { openEventStore } from '../src/store/open-event-store.ts';
 import { setEventSchemaVersion } from '../src/store/postgres/testing/set-event-schema-version.ts';
 import { coveredEntity } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
@@ -250,6 +251,23 @@ describe('given events, when projected, then rows', () => {
     const before = await rows('dim_ce_contract_pharmacy');
     expect(await catchUpProjections(database)).toEqual({ snapshots: 0, failures: [] });
     expect(await rows('dim_ce_contract_pharmacy')).toEqual(before);
+  });
+});
+
+describe('given events in the in-memory store, when projected, then rows', () => {
+  it('projects through the port whatever store holds the events', async () => {
+    const store = await openEventStore({ backend: 'memory' });
+    await projectionSpec({ pool: database.pool, store })
+      .given(snapshot(day(1), registered(hospital)))
+      .when(snapshot(day(2), changed({ ...hospital, name: 'RENAMED' })))
+      .then({
+        dim_ce: [
+          { name: 'HOSPITAL DSH000001', change_type: 'INSERT', current_version_flg: 'N' },
+          { name: 'RENAMED', change_type: 'UPDATE', current_version_flg: 'Y' },
+        ],
+        entity_search: [{ id340b: 'DSH000001', name: 'RENAMED', is_current: true }],
+      });
+    expect(await database.store.headPosition()).toBe(0);
   });
 });
 

@@ -19,6 +19,7 @@ import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixt
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { createS3Client } from '../source/s3-client.ts';
+import { readWholeLog } from '../store/testing/read-whole-log.ts';
 import { createHandler } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
 
@@ -51,9 +52,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
 
   const handler = createHandler((level, message, fields = {}) => logs.push({ level, message, fields }));
 
-  const eventCount = async () =>
-    (await database.pool.query<{ count: number }>('select count(*)::int as count from events')).rows[0]
-      ?.count;
+  const eventCount = async () => (await readWholeLog(database.store)).length;
 
   async function takeMessage(queueUrl: string): Promise<unknown> {
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -181,10 +180,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       }),
     ]);
     expect(await eventCount()).toBe(21);
-    const { rows } = await database.pool.query<{ source: Record<string, unknown> }>(
-      'select source from snapshots',
-    );
-    expect(rows[0]?.source).toMatchObject({
+    expect((await database.store.listSnapshots())[0]?.source).toMatchObject({
       kind: 's3',
       bucket,
       key: 'daily/OPA_CE_DAILY_PUBLIC.JSON',

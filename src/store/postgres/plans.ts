@@ -31,6 +31,9 @@ export const notifyCommit = `select pg_notify('${eventsChannel}', $1)`;
 export const headPosition = 'select coalesce(max(global_position), 0) as head from events';
 
 export const eventsTable = 'events';
+
+/** The event store's own tables: no SQL outside src/store/postgres/ names them (test/event-tables-boundary.unit.spec.ts). */
+export const eventStoreTables = [eventsTable, 'entity_registry', 'snapshots'] as const;
 export const newEventColumns = [
   'stream_id',
   'stream_version',

@@ -6,7 +6,7 @@ import { coveredEntities, coveredEntity, tempDir, writeSnapshot } from './suppor
 import { createTestDatabase, envFor } from './support/test-database.ts';
 
 /**
- * SPEC §3: an ingest that dies anywhere and is run again ends with exactly
+ * docs/data-contract.md#ingest-rules: an ingest that dies anywhere and is run again ends with exactly
  * the events of an uninterrupted run. The CLI is really killed (SIGKILL) at
  * several moments of its run, then run to the end.
  */

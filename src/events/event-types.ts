@@ -66,7 +66,11 @@ export interface DataQualityProblem {
     /** A value of the right type that the projections cannot apply (participating "MAYBE", an id beyond 2^53). */
     | 'INVALID_VALUE'
     /** A string PostgreSQL cannot store, or a value over what its indexes, full-text search or jsonb accept. */
-    | 'NOT_STORABLE';
+    | 'NOT_STORABLE'
+    /** A name written twice in one object: JSON readers disagree on which value counts. */
+    | 'REPEATED_KEY'
+    /** A number that would not read back as written (too many digits, out of range). */
+    | 'INEXACT_NUMBER';
   /** Position of the element in `coveredEntities` (0-based). */
   index: number;
   /** Byte offset of the element in the JSON document. */

@@ -66,8 +66,8 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
 const listedProblemLimit = 100;
-const batchEvents = 2000;
-const batchBytes = 16 << 20;
+const batchEvents = 500;
+const batchBytes = 4 << 20;
 
 interface Seen {
   contentHash: string;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { entityEventTypes } from '../src/events/event-types.ts';
 import type { EventStoreReader } from '../src/store/event-store.ts';
 import { type FoldedEntry, foldRegistryChanges } from '../src/store/fold-registry.ts';
+import { type RegistryRow, readRegistryRows } from '../src/store/postgres/read-registry-rows.ts';
 
 export interface RegistryDrift {
   streamId: string;
@@ -9,15 +10,6 @@ export interface RegistryDrift {
   folded: RegistryRow | null;
   /** The row in entity_registry, or null. */
   stored: RegistryRow | null;
-}
-
-interface RegistryRow {
-  id340b: string;
-  ce_id: number;
-  content_hash: string;
-  stream_version: number;
-  is_current: boolean;
-  as_of: string;
 }
 
 /** Entity events read from the store at a time while folding. */
@@ -43,12 +35,7 @@ export async function verifyRegistry(
     foldRegistryChanges(page, folded);
     after = (page.at(-1) as { globalPosition: number }).globalPosition;
   }
-  const { rows } = await pool.query<Omit<RegistryRow, 'as_of'> & { stream_id: string; as_of: Date }>(
-    'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry',
-  );
-  const stored = new Map(
-    rows.map(({ stream_id, as_of, ...row }) => [stream_id, { ...row, as_of: as_of.toISOString() }]),
-  );
+  const stored = await readRegistryRows(pool);
   const drift: RegistryDrift[] = [];
   for (const streamId of new Set([...folded.keys(), ...stored.keys()])) {
     const fold = folded.get(streamId);

@@ -26,6 +26,7 @@ export function createKurrentDbEventStore(log: KurrentLog, registrySide: Registr
     listSnapshots: () => listSnapshots(log),
     lastSnapshot: () => lastSnapshot(log),
     findSnapshotBySha256: (sha256) => findSnapshotBySha256(log, sha256),
+    countEntities: () => registrySide.countEntities(),
     subscribe: (handlers) => subscribe(log, handlers),
     close: () => client.dispose(),
   };

@@ -1,4 +1,4 @@
-import type { Registry } from '../event-store.ts';
+import type { EntityCounts, Registry } from '../event-store.ts';
 import type { RegistryChange } from '../postgres/write-registry.ts';
 
 /**
@@ -9,6 +9,8 @@ import type { RegistryChange } from '../postgres/write-registry.ts';
 export interface RegistrySide {
   /** Takes the schema's ingest lock (waiting for it unless `wait` is false: then INGEST_BUSY). */
   lockIngest(options: { wait: boolean }): Promise<LockedRegistry>;
+  /** The registry's totals (no lock needed). */
+  countEntities(): Promise<EntityCounts>;
 }
 
 export interface LockedRegistry {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { OpaisError } from '../../errors.ts';
 import type { LockedRegistry, RegistrySide } from '../kurrentdb/registry-side.ts';
+import { countEntities } from './count-entities.ts';
 import { loadRegistry } from './load-registry.ts';
 import * as plans from './plans.ts';
 import { writeRegistry } from './write-registry.ts';
@@ -13,6 +14,7 @@ import { writeRegistry } from './write-registry.ts';
  */
 export function createRegistrySide(pool: pg.Pool): RegistrySide {
   return {
+    countEntities: () => countEntities(pool),
     async lockIngest({ wait }) {
       const client = await pool.connect();
       let lockKey: string;

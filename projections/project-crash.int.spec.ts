@@ -30,7 +30,7 @@ beforeAll(async () => {
         })),
       }),
     }));
-    await appendTestSnapshot(database.pool, `2026-11-${String(day).padStart(2, '0')}T05:00:00Z`, events);
+    await appendTestSnapshot(database.store, `2026-11-${String(day).padStart(2, '0')}T05:00:00Z`, events);
   }
 }, 120_000);
 afterAll(async () => {
@@ -71,7 +71,12 @@ describe('opais project killed with SIGKILL', () => {
       const name = `opais-crash-${randomBytes(3).toString('hex')}`;
       const { child, exited } = runProject(name);
       const target = reached === 0 ? 0 : (boundaries[reached - 1] as number);
-      while (!(Math.min(...(await positions())) >= target && (await writingTransaction(name)))) {
+      // Checkpoint rows first: a kill while the child is still creating them (writing, but no rows yet) proves nothing.
+      const reachedTarget = async () => {
+        const current = await positions();
+        return current.length > 0 && Math.min(...current) >= target;
+      };
+      while (!((await reachedTarget()) && (await writingTransaction(name)))) {
         if (child.exitCode !== null) throw new Error('opais project finished before it could be killed');
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -93,8 +98,5 @@ describe('opais project killed with SIGKILL', () => {
 });
 
 async function snapshotPositions(): Promise<number[]> {
-  const { rows } = await database.pool.query<{ position: number }>(
-    "select global_position as position from events where event_type = 'SnapshotIngested' order by global_position",
-  );
-  return rows.map((row) => row.position);
+  return (await database.store.listSnapshots()).map((snapshot) => snapshot.globalPosition);
 }

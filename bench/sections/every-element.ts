@@ -56,12 +56,9 @@ export const everyElementSection: BenchSection = {
             ['--file', file, '--as-of', asOf],
             schema.env,
           );
-          const { rows } = await schema.pool.query<{ position: number }>(
-            "select max(global_position)::int as position from events where event_type = 'SnapshotIngested'",
-          );
           const project = await context.runChild(
             'bench/children/project.ts',
-            ['--until', String(rows[0]?.position ?? 0)],
+            ['--until', String(await schema.store.headPosition())],
             schema.env,
           );
           return { ingest, project };

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { readConfig } from '../config.ts';
 import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
+import { eventStoreUnavailable, isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
+import { registerCopyEventsCommand } from './commands/copy-events.ts';
 import { registerDeliverCommand } from './commands/deliver.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerExportCommand } from './commands/export.ts';
@@ -39,6 +41,7 @@ registerProjectCommand(program);
 registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
+registerCopyEventsCommand(program);
 registerExportCommand(program);
 registerSubscriptionsCommand(program);
 registerDeliverCommand(program);
@@ -48,7 +51,13 @@ try {
 } catch (thrown) {
   // However deep in a command the connection failed, the answer is one line naming the database and exit code 9.
   const error =
-    isDatabaseUnavailable(thrown) && !(thrown instanceof OpaisError) ? unavailable(thrown) : thrown;
+    thrown instanceof OpaisError
+      ? thrown
+      : isKurrentDbUnavailable(thrown)
+        ? eventStoreUnavailable(thrown)
+        : isDatabaseUnavailable(thrown)
+          ? unavailable(thrown)
+          : thrown;
   if (error instanceof CommanderError) {
     // Commander has printed the message (or the help, or the version, which exit 0).
     process.exitCode = error.exitCode === 0 ? 0 : 2;

@@ -1,7 +1,8 @@
 /**
- * The events of the log (SPEC §3). Each type carries a schema version so it
- * can evolve: readers switch on (type, schemaVersion), writers write the
- * current one. Entities are stored in their canonical form (SPEC §2).
+ * The events of the log (docs/data-contract.md#events). Each type carries a schema
+ * version so it can evolve: readers switch on (type, schemaVersion),
+ * writers write the current one. Entities are stored in their canonical
+ * form (docs/data-contract.md#identity-and-equality).
  */
 
 /** A covered entity in canonical form: sorted members, absent values dropped, sets sorted and deduplicated. */

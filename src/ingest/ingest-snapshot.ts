@@ -94,7 +94,7 @@ interface PendingEntity {
 }
 
 /**
- * Streams one snapshot through the diff into the store (SPEC §3): each
+ * Streams one snapshot through the diff into the store (docs/data-contract.md#ingest-rules): each
  * entity is compared with the registry as it arrives and its event written
  * inside the open ingest transaction; only once the whole file has parsed
  * and every check passed (not applied yet, as-of later, removals within the

@@ -1,6 +1,6 @@
 /**
- * SPEC §2 canonical form. Members that are null, "", [] or {} are absent;
- * members are sorted; the four child collections are sets (sorted by their
+ * The canonical form (docs/data-contract.md#identity-and-equality). Members that
+ * are null, "", [] or {} are absent; members are sorted; the four child collections are sets (sorted by their
  * canonical JSON, exact duplicates once). Strings are kept as they are.
  *
  * canonicalEntityJson writes the JSON text directly while walking the parsed

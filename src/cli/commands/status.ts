@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
 import { projectionStatus } from '../../../projections/projection-status.ts';
+import { readConfig } from '../../config.ts';
+import {
+  normaliseConnectionString,
+  redactConnectionString,
+} from '../../store/kurrentdb/connection-string.ts';
 import { type OutOfOrderExport, outOfOrderExports } from '../../store/postgres/export-inbox.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -13,18 +18,24 @@ export function registerStatusCommand(program: Command): void {
         const store = database.store;
         const snapshots = await store.listSnapshots();
         const last = snapshots.at(-1);
-        const { rows } = await database.pool.query<{ current: number; removed: number }>(
-          `select count(*) filter (where is_current) as current, count(*) filter (where not is_current) as removed
-             from entity_registry`,
-        );
         return {
           database: database.connectionString.replace(/\/\/[^@/]*@/, '//***@'),
           schema: database.schema,
+          eventStore: {
+            kind: store.kind,
+            ...(store.kind === 'kurrentdb'
+              ? {
+                  server: redactConnectionString(
+                    normaliseConnectionString(readConfig().eventStoreConnectionString),
+                  ),
+                }
+              : {}),
+          },
           snapshots: snapshots.length,
           lastSnapshot: last
             ? { asOf: last.asOf.toISOString(), sha256: last.sha256, source: last.source, counts: last.counts }
             : null,
-          entities: { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 },
+          entities: await store.countEntities(),
           eventStorePosition: await store.headPosition(),
           projectors: await projectionStatus(database),
           exportsOutOfOrder: await outOfOrderExports(database.pool),
@@ -36,6 +47,7 @@ export function registerStatusCommand(program: Command): void {
       }
       const lines = [
         `database: ${status.database} (schema ${status.schema})`,
+        `event store: ${status.eventStore.kind}${status.eventStore.server ? ` at ${status.eventStore.server}` : ''}`,
         `event-store position: ${status.eventStorePosition}`,
         `snapshots applied: ${status.snapshots}`,
         status.lastSnapshot

@@ -24,6 +24,10 @@ export const projectLockKey = (schema: string) => advisoryLockKey(`project:${sch
 export const currentSchema = 'select current_schema() as schema';
 export const tryTransactionLock = 'select pg_try_advisory_xact_lock($1) as locked';
 export const transactionLock = 'select pg_advisory_xact_lock($1)';
+/** The same lock held by a session (the KurrentDB store's ingests, whose PostgreSQL transactions are short). */
+export const trySessionLock = 'select pg_try_advisory_lock($1) as locked';
+export const sessionLock = 'select pg_advisory_lock($1)';
+export const sessionUnlock = 'select pg_advisory_unlock($1)';
 export const listen = `listen ${eventsChannel}`;
 export const notifyCommit = `select pg_notify('${eventsChannel}', $1)`;
 
@@ -31,6 +35,9 @@ export const notifyCommit = `select pg_notify('${eventsChannel}', $1)`;
 export const headPosition = 'select coalesce(max(global_position), 0) as head from events';
 
 export const eventsTable = 'events';
+
+/** The event store's own tables: no SQL outside src/store/postgres/ names them (test/event-tables-boundary.unit.spec.ts). */
+export const eventStoreTables = [eventsTable, 'entity_registry', 'snapshots'] as const;
 export const newEventColumns = [
   'stream_id',
   'stream_version',
@@ -77,6 +84,14 @@ export const snapshotBySha256 = `select ${snapshotColumns} ${fromSnapshots} wher
 
 export const loadRegistry =
   'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry';
+/** The as-of of the newest registry row: the last snapshot (with changes) that the registry reflects. */
+export const registryAsOf = 'select max(as_of) as as_of from entity_registry';
+
+export const registryRows =
+  'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry';
+
+export const countEntities = `select count(*) filter (where is_current)::int as current,
+  count(*) filter (where not is_current)::int as removed from entity_registry`;
 
 export const readCurrentEntities = `select e.stream_id, e.data->'entity' as entity
   from unnest($1::text[], $2::int[]) as wanted(stream_id, stream_version)

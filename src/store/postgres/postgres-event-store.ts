@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventStore } from '../event-store.ts';
 import { beginIngest } from './begin-ingest.ts';
+import { countEntities } from './count-entities.ts';
 import * as plans from './plans.ts';
 import { readAll } from './read-all.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
@@ -28,6 +29,7 @@ export function createPostgresEventStore(pool: pg.Pool, connectionString: string
     lastSnapshot: async () => (await selectSnapshots(pool, plans.lastSnapshot))[0],
     findSnapshotBySha256: async (sha256) =>
       (await selectSnapshots(pool, plans.snapshotBySha256, [sha256]))[0],
+    countEntities: () => countEntities(pool),
     subscribe: (handlers) => subscribe(connectionString, handlers),
     close: async () => {},
   };

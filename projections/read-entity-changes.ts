@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { OpaisError } from '../src/errors.ts';
 import { type CanonicalEntity, entityEventTypes, eventSchemaVersions } from '../src/events/event-types.ts';
+import { isReadableSchemaVersion } from '../src/events/upcast-entity-changed.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { EntityKey } from './table-spec.ts';
 
@@ -107,8 +108,9 @@ function toEntityChange(row: EventRow): EntityChange {
   const type = row.event_type as EntityChange['type'];
   const { id340B, ceId, entity } = row.data;
   const problem =
-    row.schema_version !== eventSchemaVersions[type]
-      ? `schema version ${row.schema_version} is not known (this build reads ${eventSchemaVersions[type]})`
+    // The tables need the entity, not the change detail: a version-1 change is read as it is, not upcast.
+    !isReadableSchemaVersion(type, row.schema_version)
+      ? `schema version ${row.schema_version} is not known (this build writes ${eventSchemaVersions[type]})`
       : typeof id340B !== 'string' || id340B === ''
         ? 'id340B is missing'
         : typeof ceId !== 'number' || !Number.isSafeInteger(ceId)

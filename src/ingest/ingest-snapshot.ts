@@ -2,6 +2,8 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { changedPaths } from '../diff/changed-paths.ts';
 import { type Classification, classifyElement, removedStreams } from '../diff/classify-element.ts';
+import { entityChanges } from '../diff/entity-changes.ts';
+import { MemberPaths } from '../diff/member-paths.ts';
 import { OpaisError } from '../errors.ts';
 import { changedEvent, registeredEvent, removedEvent } from '../events/entity-events.ts';
 import type { DataQualityProblem, SnapshotCounts, SnapshotSourceInfo } from '../events/event-types.ts';
@@ -204,6 +206,7 @@ async function diffElements(
   let pendingBytes = 0;
 
   const rawHashes = new Map<string, string>();
+  const memberPaths = new MemberPaths();
   // One batch's events are written while the next batch is read: PostgreSQL
   // turns JSON into jsonb on its own core meanwhile.
   let writing: Promise<void> = Promise.resolve();
@@ -212,7 +215,7 @@ async function diffElements(
     pending = [];
     pendingBytes = 0;
     await writing;
-    writing = toEvents(session, registry, batch).then((events) => session.append(events));
+    writing = toEvents(session, registry, batch, memberPaths).then((events) => session.append(events));
     writing.catch(() => {}); // awaited at the next flush; meanwhile a failure is not "unhandled"
   };
 
@@ -275,7 +278,7 @@ async function diffElements(
     counts.skipped += entry.elements;
     counts.duplicates -= entry.identicalRepeats;
   }
-  return { counts, problems, seen, conflicting, rawHashes, entities: counts.entities };
+  return { counts, problems, seen, conflicting, rawHashes, memberPaths, entities: counts.entities };
 }
 
 /** The key and content hash of an element; a known element's are the registry's. */
@@ -301,6 +304,7 @@ async function toEvents(
   session: IngestSession,
   registry: Registry,
   pending: PendingEntity[],
+  memberPaths: MemberPaths,
 ): Promise<NewEntityEvent[]> {
   const changed = pending.filter((entry) => entry.outcome === 'changed');
   const before = changed.length
@@ -322,12 +326,14 @@ async function toEvents(
     const previousEntity = before.get(streamId);
     if (!previousEntity)
       throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
-    const paths = changedPaths(previousEntity, JSON.parse(element.canonicalJson));
+    const entity = JSON.parse(element.canonicalJson);
+    memberPaths.add(previousEntity, entity);
     return changedEvent(
       ref,
       element.contentHash,
       previous?.contentHash as string,
-      paths,
+      changedPaths(previousEntity, entity),
+      entityChanges(previousEntity, entity),
       element.canonicalJson,
     );
   });

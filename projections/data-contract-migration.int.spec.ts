@@ -4,7 +4,13 @@ import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
 import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import { runOpais } from '../test/support/run-opais.ts';
-import { coveredEntities, tempDir, writeSnapshot } from '../test/support/snapshot-fixtures.ts';
+import {
+  coveredEntities,
+  dataContract11Members,
+  shippingAddress,
+  tempDir,
+  writeSnapshot,
+} from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../test/support/test-database.ts';
 import { catchUpProjections } from './catch-up-projections.ts';
 
@@ -14,27 +20,9 @@ import { catchUpProjections } from './catch-up-projections.ts';
  * tables a fresh ingest of the same days gives.
  */
 const dir = tempDir();
-const address = {
-  addressLine1: '9 DOCK ST',
-  city: 'DOVER',
-  state: 'DE',
-  zip: '19901',
-  is340BStreetAddress: false,
-};
 const days = (() => {
   const base = coveredEntities(10);
-  const day1 = base.map((entity, index) =>
-    index === 0
-      ? {
-          ...entity,
-          npiNumbers: [{ npiNumber: '1740252501' }, { npiNumber: '1215284153', state: 'MA' }],
-          shippingAddresses: [
-            { ...address, organization: 'NORTH WING' },
-            { ...address, organization: 'SOUTH WING' },
-          ],
-        }
-      : entity,
-  );
+  const day1 = base.map((entity, index) => (index === 0 ? { ...entity, ...dataContract11Members } : entity));
   const day2 = day1.map((entity, index) =>
     index < 2 ? { ...entity, medicareProviderNumber: `22000${index}` } : entity,
   );
@@ -42,10 +30,7 @@ const days = (() => {
     index === 0
       ? {
           ...entity,
-          shippingAddresses: [
-            { ...address, organization: 'NORTH WING' },
-            { ...address, organization: 'EAST WING' },
-          ],
+          shippingAddresses: [shippingAddress('NORTH WING'), shippingAddress('EAST WING')],
         }
       : entity,
   );

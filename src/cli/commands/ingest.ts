@@ -108,6 +108,11 @@ function humanSummary(summary: IngestSummary): string {
     `  entities ${summary.entities}: registered ${summary.registered}, changed ${summary.changed}, removed ${summary.removed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, duplicates ${summary.duplicates}`,
     `  sha256 ${summary.sha256}, event-store position ${summary.globalPosition}`,
   ];
+  // Why many entities changed at once, when a format change was applied (docs/events.md).
+  if (summary.newMembers?.length)
+    lines.push(`  members new to the changed entities: ${summary.newMembers.join(', ')}`);
+  if (summary.vanishedMembers?.length)
+    lines.push(`  members gone from the changed entities: ${summary.vanishedMembers.join(', ')}`);
   if (summary.dataQualityProblemCount > 0) {
     lines.push(
       `  data-quality problems: ${summary.dataQualityProblemCount} (first ${summary.dataQuality.length}):`,

@@ -13,7 +13,6 @@ import autocannon from 'autocannon';
 import { encodeCursor } from '../../src/api/cursor.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { defaultBenchDatabaseUrl, withBenchSchema } from '../bench-schema.ts';
 import { fullScale, prepareSeries, quickScale } from '../prepare-series.ts';
 import { repositoryRoot } from '../run-child.ts';
@@ -44,7 +43,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const series = await prepareSeries(quick ? quickScale : fullScale, log);
 await withBenchSchema(databaseUrl, async (schema) => {
-  const store = createPostgresEventStore(schema.pool);
+  const store = schema.store;
   for (const day of series.days) {
     const started = performance.now();
     const summary = await ingestSnapshot({
@@ -60,10 +59,7 @@ await withBenchSchema(databaseUrl, async (schema) => {
   }
   // Fresh planner statistics, as autovacuum would gather them after a load this size.
   await schema.pool.query('analyze');
-  const { rows: head } = await schema.pool.query<{ head: number }>(
-    'select max(global_position) as head from events',
-  );
-  const headPosition = Number(head[0]?.head);
+  const headPosition = await store.headPosition();
   const { rows: changedKeys } = await schema.pool.query<{
     id340b: string;
     ce_id: number;

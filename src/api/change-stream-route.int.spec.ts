@@ -10,7 +10,6 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -20,7 +19,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 3, n, 5));
 let entities = coveredEntities(12);
 
 async function ingest(name: string, asOf: Date) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   return ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf });
 }
 
@@ -113,7 +112,7 @@ describe('GET /changes/stream', () => {
     const page = await api.get('/changes?limit=1000');
     expect(stream.items()).toEqual(page.body.items);
     // The last message's id is the cursor after the last entity event: past SnapshotIngested too.
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(stream.lastId()).toBe(encodeCursor(head));
   });
 

@@ -11,7 +11,6 @@ import type { Database } from '../db/open-database.ts';
 import { entityEventTypes, type StoredEvent } from '../events/event-types.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -34,7 +33,7 @@ const day2 = day1
   .concat([inVirginia('CH000102', 102), coveredEntity('CH000103', 103)]);
 
 async function ingest(name: string, entities: unknown[], asOf: Date) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   return ingestSnapshot({
     store,
     source: fileSource(writeSnapshot(dir, name, entities)),
@@ -44,7 +43,7 @@ async function ingest(name: string, entities: unknown[], asOf: Date) {
 }
 
 async function entityEvents(): Promise<StoredEvent[]> {
-  const events = await createPostgresEventStore(database.pool).readAll({ after: 0, limit: 1_000_000 });
+  const events = await database.store.readAll({ after: 0, limit: 1_000_000 });
   return events.filter((event) => (entityEventTypes as readonly string[]).includes(event.type));
 }
 
@@ -164,7 +163,7 @@ describe('GET /changes', () => {
 
   it('moves a filtered cursor past the events it skipped, so a follower does not rescan them', async () => {
     const { body } = await api.get('/changes?type=removed&limit=100');
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(body.next).toBe(encodeCursor(head));
   });
 

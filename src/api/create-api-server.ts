@@ -1,7 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { EventStoreBackend } from '../config.ts';
 import { OpaisError } from '../errors.ts';
-import { eventsChannel } from '../store/postgres/begin-ingest.ts';
+import { openEventStore } from '../store/open-event-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { createApiPool } from './api-pool.ts';
 import { installBearerAuth } from './bearer-auth.ts';
@@ -23,6 +24,8 @@ export interface ApiServerOptions {
   connectionString: string;
   /** The schema of the event store and projections. */
   schema: string;
+  /** Which backend keeps the events (default postgres). */
+  eventStore?: EventStoreBackend;
   /** When set, data routes require `Authorization: Bearer <token>`. */
   token?: string;
   /** Requests per minute per client address (default 6000); 0 turns the limit off. */
@@ -58,13 +61,17 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     schema: options.schema,
     max: options.poolSize,
   });
+  const store = await openEventStore({
+    backend: options.eventStore ?? 'postgres',
+    postgres: { pool, connectionString: options.connectionString },
+  });
   const closing = new AbortController();
   const context: ApiContext = {
     pool,
+    store,
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
-      connectionString: options.connectionString,
-      channel: eventsChannel,
+      subscribe: (handlers) => store.subscribe(handlers),
       pollIntervalMs: options.pollIntervalMs,
     }),
     maxStreams: options.maxStreams ?? 100,
@@ -78,6 +85,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   app.addHook('onClose', async () => {
     await context.changeSignal.close();
+    await store.close();
     await pool.end();
   });
 

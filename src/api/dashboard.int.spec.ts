@@ -14,7 +14,6 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 // Debian's chromium (apt-get install chromium); .ci/run installs it.
 const chromiumPath = '/usr/bin/chromium';
@@ -34,7 +33,7 @@ const asOf = (n: number) => new Date(Date.UTC(2026, 6, n, 5));
 const stone = coveredEntity('BL030740', 7201, { name: 'STONE MOUNTAIN HEALTH SERVICES' });
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
 }
 

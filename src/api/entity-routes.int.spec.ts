@@ -6,7 +6,6 @@ import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { canonicalEntityJson } from '../snapshot/canonicalise.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 let database: Database;
 let api: RunningApi;
@@ -29,7 +28,7 @@ const filler = Array.from({ length: 40 }, (_, index) =>
 );
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
 }
 

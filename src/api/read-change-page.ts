@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import type { EntityEventType } from '../events/event-types.ts';
 import { entityEventTypes } from '../events/event-types.ts';
 import { parseEntityStreamId } from '../events/stream-names.ts';
-import type { EntityEventType } from './schemas.ts';
 import { sqlParams } from './sql-params.ts';
 
 export interface FeedFilter {

@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import type { CanonicalEntity } from '../events/event-types.ts';
+import type { CanonicalEntity, EntityEventType } from '../events/event-types.ts';
 import { canonicalValue } from '../snapshot/canonicalise.ts';
-import type { EntityEventType } from './schemas.ts';
 
 /** One version of an entity: the event that made it and the state after it (none after a removal). */
 export interface EntityVersion {

@@ -120,6 +120,9 @@ export const entityEventTypes = [
   'CoveredEntityRemoved',
 ] as const;
 
+/** The events of an entity's stream (everything but SnapshotIngested). */
+export type EntityEventType = (typeof entityEventTypes)[number];
+
 /**
  * An event as read back with its change detail: every CoveredEntityChanged
  * carries `changes` (a version 1 event upcast on read).

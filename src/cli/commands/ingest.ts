@@ -4,7 +4,6 @@ import type { ProjectorFailure } from '../../../projections/checkpoints.ts';
 import { OpaisError } from '../../errors.ts';
 import { type IngestSummary, ingestSnapshot } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseInstant, parseRatio } from '../parse-options.ts';
 import { progressReporter } from '../progress-reporter.ts';
 import { withDatabase } from '../with-database.ts';
@@ -54,7 +53,7 @@ export function registerIngestCommand(program: Command): void {
         let ingested: IngestSummary;
         try {
           ingested = await ingestSnapshot({
-            store: createPostgresEventStore(database.pool),
+            store: database.store,
             source: sourceFromUri(uri),
             asOf: flags.asOf,
             maxRemovalRatio: flags.maxRemovalRatio,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
 import { coveredEntities, coveredEntity, tempDir, writeSnapshot } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../test/support/test-database.ts';
+import { projectors as allProjectors } from './projectors.ts';
 import { appendTestSnapshot } from './testing/append-test-snapshot.ts';
 
 const run = promisify(execFile);
@@ -49,7 +50,7 @@ describe('the projection commands', () => {
     expect(rows).toHaveLength(1);
     const { stdout } = await opais('project', '--json');
     const { projectors } = JSON.parse(stdout);
-    expect(projectors).toHaveLength(8);
+    expect(projectors).toHaveLength(allProjectors.length);
     for (const projector of projectors) {
       expect(projector).toMatchObject({
         asOf: '2026-11-02T05:00:00.000Z',
@@ -92,7 +93,7 @@ describe('the projection commands', () => {
 
   it('opais project exits 7 when a projector is stopped, naming the event', async () => {
     // The ingest refuses an entity a projector cannot apply; a log written before that check can still hold one.
-    await appendTestSnapshot(database.pool, '2026-11-03T05:00:00Z', [
+    await appendTestSnapshot(database.store, '2026-11-03T05:00:00Z', [
       {
         type: 'CoveredEntityRegistered',
         entity: coveredEntity('DSH000040', 40, { authorizingOfficial: { name: 42 } }),

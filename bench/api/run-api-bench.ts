@@ -8,11 +8,14 @@
  * beside them, the uncached paths: random feed pages and random entities.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { encodeCursor } from '../../src/api/cursor.ts';
+import { parseEntityStreamId } from '../../src/events/stream-names.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../../src/source/file-source.ts';
+import { readWholeLog } from '../../src/store/testing/read-whole-log.ts';
 import { defaultBenchDatabaseUrl, withBenchSchema } from '../bench-schema.ts';
 import { fullScale, prepareSeries, quickScale } from '../prepare-series.ts';
 import { repositoryRoot } from '../run-child.ts';
@@ -60,16 +63,22 @@ await withBenchSchema(databaseUrl, async (schema) => {
   // Fresh planner statistics, as autovacuum would gather them after a load this size.
   await schema.pool.query('analyze');
   const headPosition = await store.headPosition();
-  const { rows: changedKeys } = await schema.pool.query<{
-    id340b: string;
-    ce_id: number;
-    stream_version: number;
-  }>(
-    'select id340b, ce_id, stream_version from entity_registry where stream_version >= 2 and is_current order by stream_id limit 1',
+  const keyOf = (event: { streamId: string }) => {
+    const { id340B, ceId } = parseEntityStreamId(event.streamId) as { id340B: string; ceId: number };
+    return { id340b: id340B, ce_id: ceId };
+  };
+  const changedKeys = (await store.readAll({ limit: 1, types: ['CoveredEntityChanged'] })).map((event) => ({
+    ...keyOf(event),
+    stream_version: event.streamVersion,
+  }));
+  // Every entity once, in an order unrelated to the file's (the hash of its stream id).
+  const streams = new Set(
+    (await readWholeLog(store, ['CoveredEntityRegistered'])).map((event) => event.streamId),
   );
-  const { rows: anyKeys } = await schema.pool.query<{ id340b: string; ce_id: number }>(
-    'select id340b, ce_id from entity_registry order by md5(stream_id)',
-  );
+  const anyKeys = [...streams]
+    .map((streamId) => ({ streamId, order: createHash('md5').update(streamId).digest('hex') }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(keyOf);
   const one = changedKeys[0];
   if (!one) throw new Error('the series changed no entity: nothing to take the history of');
   const historyPath = (key: { id340b: string; ce_id: number }) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
 import {
   coveredEntities,
@@ -61,6 +62,7 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
       [...base.slice(0, 29), { ...stone, name: 'STONE MOUNTAIN HEALTH' }, coveredEntity('CH000001', 900)],
       asOf(3),
     );
+    await catchUpProjections(database);
     api = await startApi(database);
     userDataDir = mkdtempSync(path.join(tmpdir(), 'opais-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
 import { coveredEntity, tempDir, writeSnapshot } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
@@ -37,6 +38,8 @@ beforeAll(async () => {
   await ingest('day1.json', [stone, gone, ...filler], asOf(1));
   await ingest('day2.json', [renamed, ...filler], asOf(2));
   await ingest('day3.json', [renamed, { ...gone, name: 'BACK AGAIN' }, ...filler], asOf(3));
+  // The search reads the entity_search read model, which the projectors keep.
+  await catchUpProjections(database);
   api = await startApi(database);
 });
 afterAll(async () => {

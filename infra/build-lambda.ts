@@ -24,21 +24,29 @@ const bundleFile = 'src/lambda/handler.mjs';
 const workerFile = 'src/lambda/element-worker.mjs';
 
 /**
- * Lambda has no embedded PostgreSQL (DATABASE_URL or the secret is required
- * there), and its binaries are far over Lambda's size limit: the module that
- * starts it is replaced by one that says so, should it ever be reached.
+ * What the Lambda leaves out, each module replaced by one that says so should
+ * it ever be reached: embedded PostgreSQL (DATABASE_URL or the secret is
+ * required there, and its binaries are far over Lambda's size limit) and the
+ * KurrentDB client (its native reader is built per platform; the Lambda keeps
+ * its events in PostgreSQL).
  */
-const withoutEmbeddedPostgres: Plugin = {
-  name: 'without-embedded-postgres',
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /start-embedded-postgres\.ts$/ }, (args) => ({
-      path: args.path,
-      namespace: 'without-embedded-postgres',
-    }));
-    esbuild.onLoad({ filter: /.*/, namespace: 'without-embedded-postgres' }, () => ({
-      contents: `export async function startEmbeddedPostgres() {
+const leftOut: Record<string, string> = {
+  'start-embedded-postgres.ts': `export async function startEmbeddedPostgres() {
   throw new Error('there is no embedded PostgreSQL in the Lambda bundle: set DATABASE_URL or OPAIS_DATABASE_SECRET_ARN');
 }`,
+  'open-kurrentdb-event-store.ts': `export async function openKurrentDbEventStore() {
+  throw new Error('there is no KurrentDB client in the Lambda bundle: its events are kept in PostgreSQL (EVENT_STORE=postgres)');
+}`,
+};
+const leftOutOfTheLambda: Plugin = {
+  name: 'left-out-of-the-lambda',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /(start-embedded-postgres|open-kurrentdb-event-store)\.ts$/ }, (args) => ({
+      path: path.basename(args.path),
+      namespace: 'left-out-of-the-lambda',
+    }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'left-out-of-the-lambda' }, (args) => ({
+      contents: leftOut[args.path],
       loader: 'js',
     }));
   },
@@ -65,7 +73,7 @@ export async function buildLambda(outDir = defaultOutDir): Promise<{ zip: string
     sourcemap: 'linked',
     // pg loads pg-native only when asked for it (pg.native), which this code never does.
     external: ['pg-native'],
-    plugins: [withoutEmbeddedPostgres],
+    plugins: [leftOutOfTheLambda],
     // CommonJS dependencies (pg, yauzl) call require(); an ES module bundle has none of its own.
     banner: {
       js: "import { createRequire as __opaisCreateRequire } from 'node:module'; const require = __opaisCreateRequire(import.meta.url);",

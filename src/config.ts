@@ -6,11 +6,13 @@ export interface OpaisConfig {
   schema: string;
   /** Where the embedded server keeps its data. */
   dataDir: string;
-  /** Which backend keeps the events (the projections are always in PostgreSQL). */
+  /** Which backend keeps the events (EVENT_STORE; the projections are always in PostgreSQL). */
   eventStore: EventStoreBackend;
+  /** The KurrentDB server of EVENT_STORE=kurrentdb (EVENTSTORE_CONNECTION_STRING). */
+  eventStoreConnectionString: string | undefined;
 }
 
-export const eventStoreBackends = ['postgres', 'memory'] as const;
+export const eventStoreBackends = ['postgres', 'kurrentdb', 'memory'] as const;
 export type EventStoreBackend = (typeof eventStoreBackends)[number];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
@@ -26,6 +28,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
   }
   return {
     eventStore: eventStore as EventStoreBackend,
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     schema,
     dataDir: env.OPAIS_DATA_DIR ?? '.opais',

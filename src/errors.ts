@@ -44,6 +44,16 @@ export const errorCatalogue = {
   HEADERS_TOO_LARGE: { httpStatus: 431, exitCode: 2, title: 'The request headers are too large' },
   REQUEST_TIMEOUT: { httpStatus: 408, exitCode: 1, title: 'The request was not received in time' },
   DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
+  EVENT_STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    exitCode: 12,
+    title: 'The KurrentDB event store is not configured or cannot be reached',
+  },
+  SNAPSHOT_INTERRUPTED: {
+    httpStatus: 409,
+    exitCode: 6,
+    title: 'An earlier snapshot was interrupted; ingest that export again to complete it',
+  },
   SCHEMA_NOT_MIGRATED: {
     httpStatus: 503,
     exitCode: 9,

@@ -27,6 +27,8 @@ export interface ApiServerOptions {
   schema: string;
   /** Which backend keeps the events (default postgres). */
   eventStore?: EventStoreBackend;
+  /** The KurrentDB server when `eventStore` is kurrentdb. */
+  eventStoreConnectionString?: string;
   /** When set, data routes require `Authorization: Bearer <token>`. */
   token?: string;
   /** Requests per minute per client address (default 6000); 0 turns the limit off. */
@@ -74,6 +76,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   const store = await openEventStore({
     backend: options.eventStore ?? 'postgres',
     postgres: { pool, connectionString: options.connectionString },
+    kurrentdb: { connectionString: options.eventStoreConnectionString },
   });
   const closing = new AbortController();
   const context: ApiContext = {

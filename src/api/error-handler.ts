@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTransientDatabaseError } from '../db/database-errors.ts';
 import { type ErrorCode, errorCatalogue, OpaisError } from '../errors.ts';
+import { eventStoreUnavailable, isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
 
 /** The body of every error answer: the catalogue's code and title, and what went wrong here. */
 interface ApiErrorBody {
@@ -82,6 +83,7 @@ function toOpaisError(error: FastifyError, requestId: string): OpaisError {
       errors: error.validation.map((problem) => ({ path: problem.instancePath, message: problem.message })),
     });
   }
+  if (isKurrentDbUnavailable(error)) return eventStoreUnavailable(error);
   if (isTransientDatabaseError(error)) {
     return new OpaisError(
       'DATABASE_UNAVAILABLE',

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { readConfig } from '../config.ts';
 import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
+import { eventStoreUnavailable, isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
+import { registerCopyEventsCommand } from './commands/copy-events.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
 import { registerHistoryCommand } from './commands/history.ts';
@@ -36,13 +38,20 @@ registerProjectCommand(program);
 registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
+registerCopyEventsCommand(program);
 
 try {
   await program.parseAsync();
 } catch (thrown) {
   // However deep in a command the connection failed, the answer is one line naming the database and exit code 9.
   const error =
-    isDatabaseUnavailable(thrown) && !(thrown instanceof OpaisError) ? unavailable(thrown) : thrown;
+    thrown instanceof OpaisError
+      ? thrown
+      : isKurrentDbUnavailable(thrown)
+        ? eventStoreUnavailable(thrown)
+        : isDatabaseUnavailable(thrown)
+          ? unavailable(thrown)
+          : thrown;
   if (error instanceof CommanderError) {
     // Commander has printed the message (or the help, or the version, which exit 0).
     process.exitCode = error.exitCode === 0 ? 0 : 2;

@@ -1,5 +1,6 @@
 import type { OpaisConfig } from '../config.ts';
 import { OpaisError } from '../errors.ts';
+import { isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
 
 /**
  * The one classifier of database failures, used by the API (503), the
@@ -35,8 +36,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
+/** Also true of a KurrentDB event store that is away: the projectors retry either. */
 export function isTransientDatabaseError(error: unknown): boolean {
-  if (isDatabaseUnavailable(error)) return true;
+  if (isDatabaseUnavailable(error) || isKurrentDbUnavailable(error)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && retrySqlState.test(code);
 }

@@ -45,7 +45,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   let store: EventStore;
   try {
     if (options.migrate !== false) await migrate(pool, schema);
-    store = await openEventStore({ backend: config.eventStore, postgres: { pool, connectionString } });
+    store = await openEventStore({
+      backend: config.eventStore,
+      postgres: { pool, connectionString },
+      kurrentdb: { connectionString: config.eventStoreConnectionString },
+    });
   } catch (error) {
     await pool.end();
     await embedded?.stop();

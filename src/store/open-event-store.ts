@@ -15,7 +15,11 @@ export interface EventStoreConfig {
    * own connection.
    */
   postgres?: { pool: pg.Pool; connectionString: string };
-  // KurrentDB (issue 12) adds its connection settings here, a backend name in src/config.ts and a case below.
+  /**
+   * The kurrentdb backend's server (EVENTSTORE_CONNECTION_STRING); its
+   * registry and ingest lock are in the PostgreSQL schema above.
+   */
+  kurrentdb?: { connectionString: string | undefined };
 }
 
 /**
@@ -30,6 +34,16 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
       if (!config.postgres)
         throw new OpaisError('INVALID_ARGUMENT', 'the postgres event store needs a database');
       return createPostgresEventStore(config.postgres.pool, config.postgres.connectionString);
+    case 'kurrentdb': {
+      if (!config.postgres)
+        throw new OpaisError(
+          'INVALID_ARGUMENT',
+          'the kurrentdb event store needs a database for its registry',
+        );
+      // Imported when chosen: the client and its native reader stay out of the Lambda bundle (infra/build-lambda.ts).
+      const { openKurrentDbEventStore } = await import('./kurrentdb/open-kurrentdb-event-store.ts');
+      return openKurrentDbEventStore(config.kurrentdb?.connectionString, config.postgres.pool);
+    }
     case 'memory':
       return createMemoryEventStore();
   }

@@ -32,6 +32,7 @@ export function registerServeCommand(program: Command): void {
             connectionString: database.connectionString,
             schema: database.schema,
             eventStore: readConfig().eventStore,
+            eventStoreConnectionString: readConfig().eventStoreConnectionString,
             // From the environment, not a flag: a token on a command line is visible to every user of the machine.
             token: process.env.OPAIS_API_TOKEN || undefined,
             rateLimitPerMinute: flags.rateLimit,

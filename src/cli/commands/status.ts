@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
 import { projectionStatus } from '../../../projections/projection-status.ts';
+import { readConfig } from '../../config.ts';
+import {
+  normaliseConnectionString,
+  redactConnectionString,
+} from '../../store/kurrentdb/connection-string.ts';
 import { type OutOfOrderExport, outOfOrderExports } from '../../store/postgres/export-inbox.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -16,6 +21,16 @@ export function registerStatusCommand(program: Command): void {
         return {
           database: database.connectionString.replace(/\/\/[^@/]*@/, '//***@'),
           schema: database.schema,
+          eventStore: {
+            kind: store.kind,
+            ...(store.kind === 'kurrentdb'
+              ? {
+                  server: redactConnectionString(
+                    normaliseConnectionString(readConfig().eventStoreConnectionString),
+                  ),
+                }
+              : {}),
+          },
           snapshots: snapshots.length,
           lastSnapshot: last
             ? { asOf: last.asOf.toISOString(), sha256: last.sha256, source: last.source, counts: last.counts }
@@ -32,6 +47,7 @@ export function registerStatusCommand(program: Command): void {
       }
       const lines = [
         `database: ${status.database} (schema ${status.schema})`,
+        `event store: ${status.eventStore.kind}${status.eventStore.server ? ` at ${status.eventStore.server}` : ''}`,
         `event-store position: ${status.eventStorePosition}`,
         `snapshots applied: ${status.snapshots}`,
         status.lastSnapshot

@@ -24,6 +24,10 @@ export const projectLockKey = (schema: string) => advisoryLockKey(`project:${sch
 export const currentSchema = 'select current_schema() as schema';
 export const tryTransactionLock = 'select pg_try_advisory_xact_lock($1) as locked';
 export const transactionLock = 'select pg_advisory_xact_lock($1)';
+/** The same lock held by a session (the KurrentDB store's ingests, whose PostgreSQL transactions are short). */
+export const trySessionLock = 'select pg_try_advisory_lock($1) as locked';
+export const sessionLock = 'select pg_advisory_lock($1)';
+export const sessionUnlock = 'select pg_advisory_unlock($1)';
 export const listen = `listen ${eventsChannel}`;
 export const notifyCommit = `select pg_notify('${eventsChannel}', $1)`;
 
@@ -80,6 +84,8 @@ export const snapshotBySha256 = `select ${snapshotColumns} ${fromSnapshots} wher
 
 export const loadRegistry =
   'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry';
+/** The as-of of the newest registry row: the last snapshot (with changes) that the registry reflects. */
+export const registryAsOf = 'select max(as_of) as as_of from entity_registry';
 
 export const registryRows =
   'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry';

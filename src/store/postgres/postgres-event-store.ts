@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EventStore } from '../event-store.ts';
 import { withChangeDetail } from '../with-change-detail.ts';
 import { beginIngest } from './begin-ingest.ts';
+import { countEntities } from './count-entities.ts';
 import * as plans from './plans.ts';
 import { readAll } from './read-all.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
@@ -33,10 +34,7 @@ export function createPostgresEventStore(pool: pg.Pool, connectionString: string
     lastSnapshot: async () => (await selectSnapshots(pool, plans.lastSnapshot))[0],
     findSnapshotBySha256: async (sha256) =>
       (await selectSnapshots(pool, plans.snapshotBySha256, [sha256]))[0],
-    async countEntities() {
-      const { rows } = await pool.query<{ current: number; removed: number }>(plans.countEntities);
-      return { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 };
-    },
+    countEntities: () => countEntities(pool),
     subscribe: (handlers) => subscribe(connectionString, handlers),
     close: async () => {},
   };

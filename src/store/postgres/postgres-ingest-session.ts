@@ -10,6 +10,7 @@ import { snapshotStreamId } from '../../events/stream-names.ts';
 import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { copyRows } from './copy-rows.ts';
+import { loadRegistry } from './load-registry.ts';
 import * as plans from './plans.ts';
 import { selectSnapshots } from './select-snapshots.ts';
 import { type RegistryChange, writeRegistry } from './write-registry.ts';
@@ -46,28 +47,8 @@ export class PostgresIngestSession implements IngestSession {
     return this.#selectSnapshot(plans.snapshotBySha256, [sha256]);
   }
 
-  async loadRegistry(): Promise<Registry> {
-    const result = await this.client.query<{
-      stream_id: string;
-      id340b: string;
-      ce_id: number;
-      content_hash: string;
-      stream_version: number;
-      is_current: boolean;
-      raw_hash: string | null;
-    }>(plans.loadRegistry);
-    const registry: Registry = new Map();
-    for (const row of result.rows) {
-      registry.set(row.stream_id, {
-        id340B: row.id340b,
-        ceId: row.ce_id,
-        contentHash: row.content_hash,
-        streamVersion: row.stream_version,
-        isCurrent: row.is_current,
-        ...(row.raw_hash ? { rawHash: row.raw_hash } : {}),
-      });
-    }
-    return registry;
+  loadRegistry(): Promise<Registry> {
+    return loadRegistry(this.client);
   }
 
   async readCurrentEntities(

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Change } from '../src/events/change-detail.ts';
 import { entityStreamId } from '../src/events/stream-names.ts';
 import type { EventStoreReader } from '../src/store/event-store.ts';
 import { entityTables } from './tables/entity-tables.ts';
@@ -9,6 +10,8 @@ export interface HistoryEvent {
   asOf: string;
   streamVersion: number;
   changedPaths: string[];
+  /** A change's detail (absent for the other types). */
+  changes?: Change[];
 }
 
 export interface TableVersions {
@@ -26,7 +29,7 @@ export interface EntityHistory {
   tables: TableVersions[];
 }
 
-/** An entity's timeline: its events with their changed paths, and every version it has in the seven per-entity tables. */
+/** An entity's timeline: its events with their changed paths and changes, and every version it has in the seven per-entity tables. */
 export async function entityHistory(
   database: { pool: pg.Pool; store: EventStoreReader },
   id340B: string,
@@ -34,7 +37,7 @@ export async function entityHistory(
 ): Promise<EntityHistory> {
   const { pool } = database;
   const streamId = entityStreamId(id340B, ceId);
-  const events = await database.store.readStream(streamId);
+  const events = await database.store.readStream(streamId, { detail: true });
   const tables: TableVersions[] = [];
   for (const spec of entityTables) {
     const { rows } = await pool.query<{ version: Record<string, unknown> }>(
@@ -57,7 +60,9 @@ export async function entityHistory(
       type: event.type,
       asOf: event.asOf,
       streamVersion: event.streamVersion,
-      changedPaths: event.type === 'CoveredEntityChanged' ? event.data.changedPaths : [],
+      ...(event.type === 'CoveredEntityChanged'
+        ? { changedPaths: event.data.changedPaths, changes: event.data.changes }
+        : { changedPaths: [] }),
     })),
     tables,
   };

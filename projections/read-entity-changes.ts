@@ -4,6 +4,7 @@ import {
   type EntityEventType,
   eventSchemaVersions,
 } from '../src/events/event-types.ts';
+import { isReadableSchemaVersion } from '../src/events/upcast-entity-changed.ts';
 import type { EventStoreReader, RecordedEntityEvent } from '../src/store/event-store.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { EntityKey } from './table-spec.ts';
@@ -36,8 +37,9 @@ export async function* readEntityChanges(
 function toEntityChange(event: RecordedEntityEvent): EntityChange {
   const { id340B, ceId, entity } = event.data;
   const problem =
-    event.schemaVersion !== eventSchemaVersions[event.type]
-      ? `schema version ${event.schemaVersion} is not known (this build reads ${eventSchemaVersions[event.type]})`
+    // The tables need the entity, not the change detail: a version-1 change is read as it is, not upcast.
+    !isReadableSchemaVersion(event.type, event.schemaVersion)
+      ? `schema version ${event.schemaVersion} is not known (this build writes ${eventSchemaVersions[event.type]})`
       : typeof id340B !== 'string' || id340B === ''
         ? 'id340B is missing'
         : typeof ceId !== 'number' || !Number.isSafeInteger(ceId)

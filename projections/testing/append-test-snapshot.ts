@@ -59,7 +59,7 @@ export async function appendTestSnapshot(
         return registeredEvent(ref, 'test', canonicalEntityJson(event.entity));
       }
       counts.changed += 1;
-      return changedEvent(ref, 'test', 'test', [], canonicalEntityJson(event.entity));
+      return changedEvent(ref, 'test', 'test', [], [], canonicalEntityJson(event.entity));
     });
     await session.append(appended);
     const sha256 = `test-${at.toISOString()}`;

@@ -1,4 +1,5 @@
 import type { NewEntityEvent } from '../store/event-store.ts';
+import type { Change } from './change-detail.ts';
 import { entityStreamId } from './stream-names.ts';
 
 /**
@@ -28,6 +29,7 @@ export function changedEvent(
   contentHash: string,
   previousContentHash: string,
   changedPaths: string[],
+  changes: Change[],
   canonicalJson: string,
 ): NewEntityEvent {
   const head = JSON.stringify({
@@ -36,6 +38,7 @@ export function changedEvent(
     contentHash,
     previousContentHash,
     changedPaths,
+    changes,
   });
   return {
     type: 'CoveredEntityChanged',

@@ -16,11 +16,13 @@ describe('entity events', () => {
     });
   });
 
-  it('carries changed paths and both hashes on a change', () => {
-    const event = changedEvent(ref, 'new', 'old', ['name'], '{"name":"B"}');
+  it('carries changed paths, the changes and both hashes on a change', () => {
+    const changes = [{ path: 'name', from: 'A', to: 'B' }];
+    const event = changedEvent(ref, 'new', 'old', ['name'], changes, '{"name":"B"}');
     expect(JSON.parse(event.dataJson)).toMatchObject({
       previousContentHash: 'old',
       changedPaths: ['name'],
+      changes,
       entity: { name: 'B' },
     });
   });

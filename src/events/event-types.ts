@@ -1,3 +1,5 @@
+import type { Change } from './change-detail.ts';
+
 /**
  * The events of the log (docs/data-contract.md#events). Each type carries a schema
  * version so it can evolve: readers switch on (type, schemaVersion),
@@ -23,6 +25,16 @@ export interface CoveredEntityChangedV1 {
   /** Dotted paths of the members that differ; a child collection (a set) is named as a whole. */
   changedPaths: string[];
   entity: CanonicalEntity;
+}
+
+/**
+ * Version 2 (data contract 1.1) adds the change itself: each differing scalar
+ * leaf with its value before and after, each child collection's members
+ * added, removed and changed (src/events/change-detail.ts). Version 1 events
+ * are upcast to it on read (src/events/upcast-entity-changed.ts).
+ */
+export interface CoveredEntityChangedV2 extends CoveredEntityChangedV1 {
+  changes: Change[];
 }
 
 export interface CoveredEntityRemovedV1 {
@@ -89,11 +101,20 @@ export interface SnapshotIngestedV1 {
   dataQualityProblemCount: number;
   dataQuality: DataQualityProblem[];
   durationMs: number;
+  /**
+   * Member paths (`medicareProviderNumber`, `contractPharmacies[].comments`)
+   * that more than half of the changed entities gained: why many entities
+   * changed at once (the mass-change guard, docs/events.md). Written since
+   * data contract 1.1; absent before.
+   */
+  newMembers?: string[];
+  /** Member paths that more than half of the changed entities lost. */
+  vanishedMembers?: string[];
 }
 
 export const eventSchemaVersions = {
   CoveredEntityRegistered: 1,
-  CoveredEntityChanged: 1,
+  CoveredEntityChanged: 2,
   CoveredEntityRemoved: 1,
   SnapshotIngested: 1,
 } as const;
@@ -114,6 +135,14 @@ export const entityEventTypes = [
 
 /** The events of an entity's stream (everything but SnapshotIngested). */
 export type EntityEventType = (typeof entityEventTypes)[number];
+
+/**
+ * An event as read back with its change detail: every CoveredEntityChanged
+ * carries `changes` (a version 1 event upcast on read).
+ */
+export type DetailedEvent =
+  | Exclude<StoredEvent, { type: 'CoveredEntityChanged' }>
+  | (Extract<StoredEvent, { type: 'CoveredEntityChanged' }> & { data: CoveredEntityChangedV2 });
 
 /** Every event records the snapshot it came from. */
 export interface EventMetadata {

@@ -2,6 +2,8 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { changedPaths } from '../diff/changed-paths.ts';
 import { type Classification, classifyElement, removedStreams } from '../diff/classify-element.ts';
+import { entityChanges } from '../diff/entity-changes.ts';
+import { MemberPaths } from '../diff/member-paths.ts';
 import { OpaisError } from '../errors.ts';
 import { changedEvent, registeredEvent, removedEvent } from '../events/entity-events.ts';
 import type { DataQualityProblem, SnapshotCounts, SnapshotSourceInfo } from '../events/event-types.ts';
@@ -16,8 +18,9 @@ import type {
   Registry,
   RegistryEntry,
 } from '../store/event-store.ts';
+import { guardMassChange, type MassChangeOptions } from './guard-mass-change.ts';
 
-export interface IngestOptions {
+export interface IngestOptions extends MassChangeOptions {
   store: EventStore;
   source: SnapshotSource;
   /** The snapshot's as-of instant; defaults to the source's last-modified time. */
@@ -62,6 +65,9 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
   /** Global position of the SnapshotIngested event (of the earlier ingest when already applied). */
   globalPosition: number;
   sourceInfo: SnapshotSourceInfo;
+  /** Why many entities changed at once, if they did (SnapshotIngested's members of the same names); absent when already applied. */
+  newMembers?: string[];
+  vanishedMembers?: string[];
 }
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
@@ -183,6 +189,11 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     // that saw killed or aborted ingests and one that did not, and the log must not depend on it.
     const removals = [...removedStreams(registry, diff.seen)].sort();
     guardMassRemoval(options, registry, removals.length);
+    const members = { newMembers: diff.memberPaths.appeared(), vanishedMembers: diff.memberPaths.vanished() };
+    guardMassChange(
+      { ...options, source: options.source.name },
+      { changed: diff.counts.changed, current: currentEntities(registry), ...members },
+    );
     await session.append(
       removals.map((streamId) => {
         const previous = registry.get(streamId) as RegistryEntry;
@@ -205,15 +216,19 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
       dataQualityProblemCount: diff.problems.length,
       dataQuality: diff.problems.slice(0, listedProblemLimit),
       durationMs,
+      ...members,
     });
-    return summary({
-      asOf,
-      alreadyApplied: false,
-      counts,
-      problems: diff.problems,
-      durationMs,
-      globalPosition: committed.globalPosition,
-    });
+    return {
+      ...summary({
+        asOf,
+        alreadyApplied: false,
+        counts,
+        problems: diff.problems,
+        durationMs,
+        globalPosition: committed.globalPosition,
+      }),
+      ...members,
+    };
   } catch (error) {
     opened.json.destroy();
     await session.abort();
@@ -239,6 +254,7 @@ async function diffElements(
   let pendingBytes = 0;
 
   const rawHashes = new Map<string, string>();
+  const memberPaths = new MemberPaths();
   // One batch's events are written while the next batch is read: PostgreSQL
   // turns JSON into jsonb on its own core meanwhile.
   let writing: Promise<void> = Promise.resolve();
@@ -247,7 +263,7 @@ async function diffElements(
     pending = [];
     pendingBytes = 0;
     await writing;
-    writing = toEvents(session, registry, batch).then((events) => session.append(events));
+    writing = toEvents(session, registry, batch, memberPaths).then((events) => session.append(events));
     writing.catch(() => {}); // awaited at the next flush; meanwhile a failure is not "unhandled"
   };
 
@@ -310,7 +326,7 @@ async function diffElements(
     counts.skipped += entry.elements;
     counts.duplicates -= entry.identicalRepeats;
   }
-  return { counts, problems, seen, conflicting, rawHashes, entities: counts.entities };
+  return { counts, problems, seen, conflicting, rawHashes, memberPaths, entities: counts.entities };
 }
 
 /** The key and content hash of an element; a known element's are the registry's. */
@@ -336,6 +352,7 @@ async function toEvents(
   session: IngestSession,
   registry: Registry,
   pending: PendingEntity[],
+  memberPaths: MemberPaths,
 ): Promise<NewEntityEvent[]> {
   const changed = pending.filter((entry) => entry.outcome === 'changed');
   const before = changed.length
@@ -357,12 +374,14 @@ async function toEvents(
     const previousEntity = before.get(streamId);
     if (!previousEntity)
       throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
-    const paths = changedPaths(previousEntity, JSON.parse(element.canonicalJson));
+    const entity = JSON.parse(element.canonicalJson);
+    memberPaths.add(previousEntity, entity);
     return changedEvent(
       ref,
       element.contentHash,
       previous?.contentHash as string,
-      paths,
+      changedPaths(previousEntity, entity),
+      entityChanges(previousEntity, entity),
       element.canonicalJson,
     );
   });
@@ -370,8 +389,7 @@ async function toEvents(
 
 function guardMassRemoval(options: IngestOptions, registry: Registry, removals: number): void {
   if (options.allowMassRemoval || removals === 0) return;
-  let current = 0;
-  for (const entry of registry.values()) if (entry.isCurrent) current += 1;
+  const current = currentEntities(registry);
   const ratio = options.maxRemovalRatio ?? 0.05;
   if (removals / current > ratio) {
     throw new OpaisError(
@@ -380,6 +398,12 @@ function guardMassRemoval(options: IngestOptions, registry: Registry, removals: 
       { removals, current, ratio },
     );
   }
+}
+
+function currentEntities(registry: Registry): number {
+  let current = 0;
+  for (const entry of registry.values()) if (entry.isCurrent) current += 1;
+  return current;
 }
 
 /** Counts the bytes that pass, for progress; errors of the source reach the reader through the pipeline. */

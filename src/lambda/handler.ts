@@ -166,7 +166,8 @@ async function ingestObject(
         store: database.store,
         source: s3Source({ ...object, client: defaultS3Client() }),
         asOf,
-        maxRemovalRatio: removalRatio(process.env),
+        maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
+        maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
         wait: true,
       },
       { source: uri, sourceVersion: object.versionId ?? object.etag },
@@ -215,7 +216,8 @@ async function applyOrphans(database: Database, before: Date, log: Logger): Prom
           store: database.store,
           source: s3Source({ ...parseS3Uri(orphan.source), client: defaultS3Client() }),
           asOf: orphan.asOf,
-          maxRemovalRatio: removalRatio(process.env),
+          maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
+          maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
           wait: true,
         },
         orphan,
@@ -231,14 +233,11 @@ async function applyOrphans(database: Database, before: Date, log: Logger): Prom
   }
 }
 
-function removalRatio(env: NodeJS.ProcessEnv): number | undefined {
-  if (!env.OPAIS_MAX_REMOVAL_RATIO) return undefined;
-  const ratio = Number(env.OPAIS_MAX_REMOVAL_RATIO);
+function ratioFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  if (!env[name]) return undefined;
+  const ratio = Number(env[name]);
   if (!(ratio >= 0 && ratio <= 1)) {
-    throw new OpaisError(
-      'INVALID_ARGUMENT',
-      `OPAIS_MAX_REMOVAL_RATIO must be between 0 and 1, got ${env.OPAIS_MAX_REMOVAL_RATIO}`,
-    );
+    throw new OpaisError('INVALID_ARGUMENT', `${name} must be between 0 and 1, got ${env[name]}`);
   }
   return ratio;
 }

@@ -1,5 +1,7 @@
+import type { Change } from '../events/change-detail.ts';
 import type {
   CanonicalEntity,
+  DetailedEvent,
   EntityEventType,
   EventType,
   SnapshotCounts,
@@ -7,6 +9,7 @@ import type {
   SnapshotSourceInfo,
   StoredEvent,
 } from '../events/event-types.ts';
+import type { StateRef } from '../events/upcast-entity-changed.ts';
 
 /**
  * The event store as the rest of the system sees it: a write side (ingest
@@ -47,21 +50,32 @@ export interface EventStoreWriter {
 }
 
 export interface EventStoreReader {
-  /** Events after a global position, in global order, at most `limit` (default 1000). */
-  readAll(options?: { after?: number; limit?: number; types?: readonly EventType[] }): Promise<StoredEvent[]>;
+  /**
+   * Events after a global position, in global order, at most `limit`
+   * (default 1000). With `detail`, every CoveredEntityChanged carries its
+   * `changes` (a version-1 event upcast on read,
+   * src/events/upcast-entity-changed.ts); without, events come as stored.
+   */
+  readAll(options: ReadAllOptions & { detail: true }): Promise<DetailedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /**
    * The end state of every entity stream changed in (after, until]: each
    * stream's last entity event in that range, in global order, in chunks of
    * at most `maxEvents` events and (past the first event) `maxBytes` of
    * stored data. The projections' bulk read: a backend reads ahead while the
-   * caller works on a chunk. Stopping the iteration early is allowed.
+   * caller works on a chunk. Stopping the iteration early is allowed. With
+   * `detail`, a version-1 CoveredEntityChanged gets its `changes` (one more
+   * read per chunk that holds one); the tables of entity states need not ask.
    */
   readEntityChanges(
     range: { after: number; until: number },
-    options?: { maxEvents?: number; maxBytes?: number },
+    options?: { maxEvents?: number; maxBytes?: number; detail?: boolean },
   ): AsyncIterable<RecordedEntityEvent[]>;
-  /** One stream's events in version order. */
-  readStream(streamId: string, options?: { afterVersion?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** One stream's events in version order; `detail` as for readAll. */
+  readStream(streamId: string, options: ReadStreamOptions & { detail: true }): Promise<DetailedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** The entities that some stream versions' events carry (what an upcast needs), keyed by stateKey. */
+  readEntityStates(refs: readonly StateRef[]): Promise<Map<string, CanonicalEntity>>;
   /** The global position of the last complete snapshot's SnapshotIngested event (0 when empty). */
   headPosition(): Promise<number>;
   /** Applied snapshots, oldest first. */
@@ -95,7 +109,21 @@ export interface RecordedEntityEvent {
   type: EntityEventType;
   schemaVersion: number;
   streamId: string;
-  data: { id340B?: unknown; ceId?: unknown; entity?: unknown };
+  streamVersion: number;
+  data: { id340B?: unknown; ceId?: unknown; entity?: unknown; changedPaths?: unknown; changes?: Change[] };
+}
+
+export interface ReadAllOptions {
+  after?: number;
+  limit?: number;
+  types?: readonly EventType[];
+  detail?: boolean;
+}
+
+export interface ReadStreamOptions {
+  afterVersion?: number;
+  limit?: number;
+  detail?: boolean;
 }
 
 export interface AppliedSnapshot {

@@ -17,6 +17,8 @@ interface IngestFlags {
   json?: boolean;
   allowMassRemoval?: boolean;
   maxRemovalRatio?: number;
+  allowMassChange?: boolean;
+  maxChangeRatio?: number;
   wait: boolean;
   project: boolean;
   projectEvery?: number;
@@ -45,6 +47,13 @@ export function registerIngestCommand(program: Command): void {
       0.05,
     )
     .option('--allow-mass-removal', 'apply the snapshot even if it removes more than --max-removal-ratio')
+    .option(
+      '--max-change-ratio <ratio>',
+      'refuse a snapshot changing more than this share of current entities',
+      parseRatio,
+      0.25,
+    )
+    .option('--allow-mass-change', 'apply the snapshot even if it changes more than --max-change-ratio')
     .option('--no-wait', 'refuse at once if another ingest is running, instead of waiting for it')
     .option('--no-project', 'only append the events; leave the dim_* tables for `opais project`')
     .option(
@@ -70,6 +79,8 @@ export function registerIngestCommand(program: Command): void {
               asOf: flags.asOf,
               maxRemovalRatio: flags.maxRemovalRatio,
               allowMassRemoval: flags.allowMassRemoval,
+              maxChangeRatio: flags.maxChangeRatio,
+              allowMassChange: flags.allowMassChange,
               wait: flags.wait,
               onProgress: progress.update,
             },
@@ -208,6 +219,11 @@ function humanSummary(summary: IngestSummary): string {
     `  entities ${summary.entities}: registered ${summary.registered}, changed ${summary.changed}, removed ${summary.removed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, duplicates ${summary.duplicates}`,
     `  sha256 ${summary.sha256}, event-store position ${summary.globalPosition}`,
   ];
+  // Why many entities changed at once, when a format change was applied (docs/events.md).
+  if (summary.newMembers?.length)
+    lines.push(`  members new to the changed entities: ${summary.newMembers.join(', ')}`);
+  if (summary.vanishedMembers?.length)
+    lines.push(`  members gone from the changed entities: ${summary.vanishedMembers.join(', ')}`);
   if (summary.dataQualityProblemCount > 0) {
     lines.push(
       `  data-quality problems: ${summary.dataQualityProblemCount} (first ${summary.dataQuality.length}):`,

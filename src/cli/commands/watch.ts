@@ -17,6 +17,7 @@ interface WatchFlags extends MetricsFlags {
   interval: number;
   once?: boolean;
   maxRemovalRatio?: number;
+  maxChangeRatio?: number;
 }
 
 export function registerWatchCommand(program: Command): void {
@@ -36,6 +37,11 @@ export function registerWatchCommand(program: Command): void {
       '--max-removal-ratio <ratio>',
       'refuse a snapshot removing more than this share of current entities',
       parseRatio,
+    )
+    .option(
+      '--max-change-ratio <ratio>',
+      'refuse a snapshot changing more than this share of current entities',
+      parseRatio,
     );
   addMetricsOptions(command).action(async (location: string, flags: WatchFlags) => {
     if (!isS3Uri(location))
@@ -51,6 +57,7 @@ export function registerWatchCommand(program: Command): void {
         filter: { ...readSnapshotKeyFilter(), prefix },
         log,
         maxRemovalRatio: flags.maxRemovalRatio,
+        maxChangeRatio: flags.maxChangeRatio,
       };
       if (flags.once) {
         const result = await watchRound(options);

@@ -89,7 +89,13 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
           ['CoveredEntityRemoved', 'coveredEntity-DSH000001.1'],
           ['SnapshotIngested', 'snapshot-2026-01-02T05:00:00.000Z'],
         ]);
-        expect(events[0]?.data).toMatchObject({ changedPaths: ['streetAddress.zip'] });
+        expect(events[0]).toMatchObject({
+          schemaVersion: 2,
+          data: {
+            changedPaths: ['streetAddress.zip'],
+            changes: [{ path: 'streetAddress.zip', from: '02110', to: '02115' }],
+          },
+        });
         expect(events[0]?.streamVersion).toBe(2);
         const snapshot = events[3]?.data as SnapshotIngestedV1;
         expect(snapshot.counts).toMatchObject({

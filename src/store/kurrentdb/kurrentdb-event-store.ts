@@ -1,8 +1,10 @@
 import type { EventStore } from '../event-store.ts';
+import { withChangeDetail } from '../with-change-detail.ts';
 import { beginIngest } from './begin-ingest.ts';
 import { findSnapshotBySha256, lastSnapshot, listSnapshots } from './list-snapshots.ts';
 import { readAll } from './read-all.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
+import { readEntityStates } from './read-entity-states.ts';
 import { readHead } from './read-log.ts';
 import { readStream } from './read-stream.ts';
 import type { RegistrySide } from './registry-side.ts';
@@ -19,9 +21,12 @@ export function createKurrentDbEventStore(log: KurrentLog, registrySide: Registr
   return {
     kind: 'kurrentdb',
     beginIngest: (options) => beginIngest(log, registrySide, options),
-    readAll: (options) => readAll(log, options),
-    readEntityChanges: (range, options) => readEntityChanges(log, range, options),
-    readStream: (streamId, options) => readStream(log, streamId, options),
+    ...withChangeDetail({
+      readAll: (options) => readAll(log, options),
+      readEntityChanges: (range, options) => readEntityChanges(log, range, options),
+      readStream: (streamId, options) => readStream(log, streamId, options),
+      readEntityStates: (refs) => readEntityStates(log, refs),
+    }),
     headPosition: () => readHead(log),
     listSnapshots: () => listSnapshots(log),
     lastSnapshot: () => lastSnapshot(log),

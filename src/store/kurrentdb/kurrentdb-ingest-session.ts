@@ -1,20 +1,18 @@
-import { type AppendResult, StreamNotFoundError, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
+import { type AppendResult, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { OpaisError } from '../../errors.ts';
 import type { CanonicalEntity, SnapshotIngestedV1 } from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
+import { stateKey } from '../../events/upcast-entity-changed.ts';
 import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
 import type { RegistryChange } from '../postgres/write-registry.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { findSnapshotBySha256, lastSnapshot } from './list-snapshots.ts';
 import { expectedStateFor, toEventData } from './map-event.ts';
 import { toGlobalPosition } from './position.ts';
+import { readEntityStates } from './read-entity-states.ts';
 import { readHead } from './read-log.ts';
 import type { LockedRegistry } from './registry-side.ts';
-import { runConcurrently } from './run-concurrently.ts';
 import { type KurrentLog, serverStream } from './vocabulary.ts';
-
-/** Stream reads in flight at once when the ingest asks for the current states of changed entities. */
-const readConcurrency = 32;
 
 /**
  * One snapshot's ingest into KurrentDB. Appends are kept in memory until
@@ -60,21 +58,12 @@ export class KurrentDbIngestSession implements IngestSession {
   async readCurrentEntities(
     streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
   ): Promise<Map<string, CanonicalEntity>> {
+    const states = await readEntityStates(this.log, streams);
     const found = new Map<string, CanonicalEntity>();
-    await runConcurrently(streams, readConcurrency, async ({ streamId, streamVersion }) => {
-      try {
-        const read = this.log.client.readStream(serverStream(this.log, streamId), {
-          fromRevision: BigInt(streamVersion - 1),
-          maxCount: 1,
-        });
-        for await (const { event } of read) {
-          const entity = (event?.data as { entity?: CanonicalEntity } | undefined)?.entity;
-          if (entity) found.set(streamId, entity);
-        }
-      } catch (error) {
-        if (!(error instanceof StreamNotFoundError)) throw error;
-      }
-    });
+    for (const stream of streams) {
+      const entity = states.get(stateKey(stream));
+      if (entity) found.set(stream.streamId, entity);
+    }
     return found;
   }
 

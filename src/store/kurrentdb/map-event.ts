@@ -93,6 +93,7 @@ export function toRecordedEntityEvent(
     type: stored.type,
     schemaVersion: stored.schemaVersion,
     streamId: stored.streamId,
+    streamVersion: stored.streamVersion,
     data: stored.data as RecordedEntityEvent['data'],
   };
 }

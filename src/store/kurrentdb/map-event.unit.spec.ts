@@ -56,8 +56,9 @@ describe('KurrentDB event mapping', () => {
         expect(toRecordedEntityEvent(log, recorded)).toEqual({
           position: stored.globalPosition * 1000,
           type: stored.type,
-          schemaVersion: 1,
+          schemaVersion: stored.schemaVersion,
           streamId: stored.streamId,
+          streamVersion: stored.streamVersion,
           data: stored.data,
         });
       }

@@ -21,7 +21,7 @@ function written(event: NewEntityEvent, asOf: Date, position: number): StoredEve
 
 const day5 = [
   registeredEvent({ id340B: 'E5', ceId: 5, streamVersion: 1 }, 'he1', '{"id340B":"E5"}'),
-  changedEvent({ id340B: 'A1', ceId: 1, streamVersion: 3 }, 'ha3', 'ha2', ['state'], '{"id340B":"A1"}'),
+  changedEvent({ id340B: 'A1', ceId: 1, streamVersion: 3 }, 'ha3', 'ha2', ['state'], [], '{"id340B":"A1"}'),
   registeredEvent({ id340B: 'F6', ceId: 6, streamVersion: 1 }, 'hf1', '{"id340B":"F6"}'),
 ];
 

@@ -9,6 +9,7 @@ import {
   type StoredEvent,
 } from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
+import { type StateRef, stateKey } from '../../events/upcast-entity-changed.ts';
 import type {
   AppliedSnapshot,
   EventStore,
@@ -20,6 +21,7 @@ import type {
 } from '../event-store.ts';
 import { defaultChunkLimits, planEntityChangeChunks } from '../plan-entity-change-chunks.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
+import { withChangeDetail } from '../with-change-detail.ts';
 
 /** An event as the memory store keeps it: its data as JSON text, parsed afresh on each read so no reader can change it. */
 interface KeptEvent {
@@ -74,37 +76,47 @@ export function createMemoryEventStore(): EventStore {
       }
       return new MemoryIngestSession(state, asOf, () => lock.release());
     },
-    async readAll({ after = 0, limit = 1000, types } = {}) {
-      const wanted = types ? new Set<string>(types) : undefined;
-      const found: StoredEvent[] = [];
-      for (const event of eventsAfter(state, after)) {
-        if (found.length >= limit) break;
-        if (!wanted || wanted.has(event.type)) found.push(toStoredEvent(event));
-      }
-      return found;
-    },
-    async *readEntityChanges(range, options = {}) {
-      const inRange = [...eventsAfter(state, range.after)].filter(
-        (event) => event.globalPosition <= range.until && entityTypes.has(event.type),
-      );
-      const byPosition = new Map(inRange.map((event) => [event.globalPosition, event]));
-      const chunks = planEntityChangeChunks(
-        inRange.map((event) => ({
-          position: event.globalPosition,
-          streamId: event.streamId,
-          size: event.dataJson.length,
-        })),
-        { ...defaultChunkLimits, ...options },
-      );
-      for (const chunk of chunks)
-        yield chunk.map((position) => toRecorded(byPosition.get(position) as KeptEvent));
-    },
-    async readStream(streamId, { afterVersion = 0, limit = 10_000 } = {}) {
-      return (state.streams.get(streamId) ?? [])
-        .filter((event) => event.streamVersion > afterVersion)
-        .slice(0, limit)
-        .map(toStoredEvent);
-    },
+    ...withChangeDetail({
+      async readAll({ after = 0, limit = 1000, types } = {}) {
+        const wanted = types ? new Set<string>(types) : undefined;
+        const found: StoredEvent[] = [];
+        for (const event of eventsAfter(state, after)) {
+          if (found.length >= limit) break;
+          if (!wanted || wanted.has(event.type)) found.push(toStoredEvent(event));
+        }
+        return found;
+      },
+      async *readEntityChanges(range, options = {}) {
+        const inRange = [...eventsAfter(state, range.after)].filter(
+          (event) => event.globalPosition <= range.until && entityTypes.has(event.type),
+        );
+        const byPosition = new Map(inRange.map((event) => [event.globalPosition, event]));
+        const chunks = planEntityChangeChunks(
+          inRange.map((event) => ({
+            position: event.globalPosition,
+            streamId: event.streamId,
+            size: event.dataJson.length,
+          })),
+          { ...defaultChunkLimits, ...options },
+        );
+        for (const chunk of chunks)
+          yield chunk.map((position) => toRecorded(byPosition.get(position) as KeptEvent));
+      },
+      async readStream(streamId, { afterVersion = 0, limit = 10_000 } = {}) {
+        return (state.streams.get(streamId) ?? [])
+          .filter((event) => event.streamVersion > afterVersion)
+          .slice(0, limit)
+          .map(toStoredEvent);
+      },
+      async readEntityStates(refs) {
+        const found = new Map<string, CanonicalEntity>();
+        for (const ref of refs) {
+          const entity = entityAt(state, ref);
+          if (entity) found.set(stateKey(ref), entity);
+        }
+        return found;
+      },
+    }),
     async headPosition() {
       return state.events.at(-1)?.globalPosition ?? 0;
     },
@@ -163,10 +175,9 @@ class MemoryIngestSession implements IngestSession {
     streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
   ): Promise<Map<string, CanonicalEntity>> {
     const found = new Map<string, CanonicalEntity>();
-    for (const { streamId, streamVersion } of streams) {
-      const event = this.state.streams.get(streamId)?.[streamVersion - 1];
-      const entity = event && (JSON.parse(event.dataJson) as { entity?: CanonicalEntity }).entity;
-      if (entity) found.set(streamId, entity);
+    for (const stream of streams) {
+      const entity = entityAt(this.state, stream);
+      if (entity) found.set(stream.streamId, entity);
     }
     return found;
   }
@@ -349,12 +360,19 @@ function toStoredEvent(event: KeptEvent): StoredEvent {
   } as StoredEvent;
 }
 
+/** The entity a stream version's event carries (none for a removal). */
+function entityAt(state: MemoryState, ref: StateRef): CanonicalEntity | undefined {
+  const event = state.streams.get(ref.streamId)?.[ref.streamVersion - 1];
+  return event && (JSON.parse(event.dataJson) as { entity?: CanonicalEntity }).entity;
+}
+
 function toRecorded(event: KeptEvent): RecordedEntityEvent {
   return {
     position: event.globalPosition,
     type: event.type as RecordedEntityEvent['type'],
     schemaVersion: eventSchemaVersions[event.type],
     streamId: event.streamId,
+    streamVersion: event.streamVersion,
     data: JSON.parse(event.dataJson),
   };
 }

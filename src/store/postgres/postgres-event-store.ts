@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import type { EventStore } from '../event-store.ts';
+import { withChangeDetail } from '../with-change-detail.ts';
 import { beginIngest } from './begin-ingest.ts';
 import { countEntities } from './count-entities.ts';
 import * as plans from './plans.ts';
 import { readAll } from './read-all.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
+import { readEntityStates } from './read-entity-states.ts';
 import { readStream } from './read-stream.ts';
 import { selectSnapshots } from './select-snapshots.ts';
 import { subscribe } from './subscribe.ts';
@@ -18,9 +20,12 @@ export function createPostgresEventStore(pool: pg.Pool, connectionString: string
   return {
     kind: 'postgres',
     beginIngest: (options) => beginIngest(pool, options),
-    readAll: (options) => readAll(pool, options),
-    readEntityChanges: (range, options) => readEntityChanges(pool, range, options),
-    readStream: (streamId, options) => readStream(pool, streamId, options),
+    ...withChangeDetail({
+      readAll: (options) => readAll(pool, options),
+      readEntityChanges: (range, options) => readEntityChanges(pool, range, options),
+      readStream: (streamId, options) => readStream(pool, streamId, options),
+      readEntityStates: (refs) => readEntityStates(pool, refs),
+    }),
     async headPosition() {
       const { rows } = await pool.query<{ head: number }>(plans.headPosition);
       return rows[0]?.head ?? 0;

@@ -55,7 +55,7 @@ export class PostgresIngestSession implements IngestSession {
     streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
   ): Promise<Map<string, CanonicalEntity>> {
     const result = await this.client.query<{ stream_id: string; entity: CanonicalEntity }>(
-      plans.readCurrentEntities,
+      plans.readEntityStates,
       [streams.map((stream) => stream.streamId), streams.map((stream) => stream.streamVersion)],
     );
     return new Map(result.rows.map((row) => [row.stream_id, row.entity]));

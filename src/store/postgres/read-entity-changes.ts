@@ -64,6 +64,7 @@ async function readChunk(reader: pg.PoolClient, positions: number[]): Promise<Re
     event_type: RecordedEntityEvent['type'];
     schema_version: number;
     stream_id: string;
+    stream_version: number;
     data: RecordedEntityEvent['data'];
   }>(plans.entityChangeChunk, [positions[0], positions.at(-1), entityEventTypes]);
   return rows
@@ -73,6 +74,7 @@ async function readChunk(reader: pg.PoolClient, positions: number[]): Promise<Re
       type: row.event_type,
       schemaVersion: row.schema_version,
       streamId: row.stream_id,
+      streamVersion: row.stream_version,
       data: row.data,
     }));
 }

@@ -46,6 +46,17 @@ async function commitSnapshot(store: EventStore, asOf: Date, events: readonly Ne
   return (await session.commit(testSnapshot(asOf, `sha-${asOf.toISOString()}`))).globalPosition;
 }
 
+/** A's change of name, version 2. */
+const changedA2 = () =>
+  changedEvent(
+    entity('A', 1, 2),
+    'h2',
+    'h-A',
+    ['name'],
+    [{ path: 'name', from: 'A', to: 'A2' }],
+    '{"id340B":"A","ceId":1,"name":"A2"}',
+  );
+
 async function readEverything(store: EventStore): Promise<StoredEvent[]> {
   return store.readAll({ after: 0, limit: 1_000_000 });
 }
@@ -103,9 +114,7 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     expect(await store.headPosition()).toBe(head);
     expect((await store.readStream('coveredEntity-A.1')).map((event) => event.streamVersion)).toEqual([1]);
     // The next version is free.
-    await commitSnapshot(store, day(3), [
-      changedEvent(entity('A', 1, 2), 'h2', 'h-A', ['name'], '{"id340B":"A","ceId":1,"name":"A2"}'),
-    ]);
+    await commitSnapshot(store, day(3), [changedA2()]);
     expect((await store.readStream('coveredEntity-A.1')).map((event) => event.streamVersion)).toEqual([1, 2]);
   },
 
@@ -279,7 +288,7 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     const first = await commitSnapshot(store, day(1), [registered('A', 1), registered('B', 2)]);
     // Two events of one stream in one snapshot: only the last is the snapshot's end state.
     const second = await commitSnapshot(store, day(2), [
-      changedEvent(entity('A', 1, 2), 'h2', 'h-A', ['name'], '{"id340B":"A","ceId":1,"name":"A2"}'),
+      changedA2(),
       registered('C', 3),
       removedEvent(entity('A', 1, 3), 'h2'),
       registered('D', 4),
@@ -301,6 +310,7 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
       type: 'CoveredEntityRemoved',
       schemaVersion: 1,
       streamId: 'coveredEntity-A.1',
+      streamVersion: 3,
       data: { id340B: 'A', ceId: 1, previousContentHash: 'h2' },
     });
     const day1 = await collect(store.readEntityChanges({ after: 0, until: first }));
@@ -312,6 +322,36 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     for await (const _chunk of store.readEntityChanges({ after: first, until: second }, { maxEvents: 1 }))
       break;
     expect(await store.headPosition()).toBe(second);
+  },
+
+  async 'reads the change detail when asked, and the entity states an upcast needs'(store) {
+    await commitSnapshot(store, day(1), [registered('A', 1)]);
+    await commitSnapshot(store, day(2), [changedA2()]);
+    await commitSnapshot(store, day(3), [removedEvent(entity('A', 1, 3), 'h2')]);
+    const detailed = await store.readAll({ limit: 100, detail: true, types: ['CoveredEntityChanged'] });
+    expect(detailed.map((event) => event.type === 'CoveredEntityChanged' && event.data.changes)).toEqual([
+      [{ path: 'name', from: 'A', to: 'A2' }],
+    ]);
+    const stream = await store.readStream('coveredEntity-A.1', { detail: true });
+    expect(stream.map((event) => [event.type, event.schemaVersion])).toEqual([
+      ['CoveredEntityRegistered', 1],
+      ['CoveredEntityChanged', 2],
+      ['CoveredEntityRemoved', 1],
+    ]);
+    const chunks = await collect(
+      store.readEntityChanges({ after: 0, until: await store.headPosition() }, { detail: true }),
+    );
+    expect(chunks.flat().map((event) => [event.streamVersion, event.data.changes ?? null])).toEqual([
+      [3, null],
+    ]);
+    // A removal carries no entity: its version is left out.
+    const states = await store.readEntityStates(
+      [1, 2, 3].map((streamVersion) => ({ streamId: 'coveredEntity-A.1', streamVersion })),
+    );
+    expect([...states]).toEqual([
+      ['1@coveredEntity-A.1', { id340B: 'A', ceId: 1, name: 'A' }],
+      ['2@coveredEntity-A.1', { id340B: 'A', ceId: 1, name: 'A2' }],
+    ]);
   },
 
   async 'wakes a subscriber when a snapshot commits'(store) {

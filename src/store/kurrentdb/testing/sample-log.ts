@@ -23,7 +23,14 @@ export const sampleSnapshots: Array<{ asOf: Date; events: NewEntityEvent[] }> = 
   {
     asOf: day(2),
     events: [
-      changedEvent(ref('A1', 1, 2), 'ha2', 'ha1', ['name'], entityJson('A1', 'Alpha Clinic')),
+      changedEvent(
+        ref('A1', 1, 2),
+        'ha2',
+        'ha1',
+        ['name'],
+        [{ path: 'name', from: 'Alpha', to: 'Alpha Clinic' }],
+        entityJson('A1', 'Alpha Clinic'),
+      ),
       removedEvent(ref('B2', 2, 2), 'hb1'),
     ],
   },

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { projectionsChannel } from '../../projections/checkpoints.ts';
 import { OpaisError } from '../errors.ts';
-import { eventsChannel } from '../store/postgres/begin-ingest.ts';
 import type { ApiContext } from './api-context.ts';
 import { createApiPool } from './api-pool.ts';
 import { installBearerAuth } from './bearer-auth.ts';
@@ -64,7 +64,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
       connectionString: options.connectionString,
-      channel: eventsChannel,
+      // The feed is read from the change_feed table, which moves when projectors commit, not when events are appended.
+      channel: projectionsChannel,
       pollIntervalMs: options.pollIntervalMs,
     }),
     maxStreams: options.maxStreams ?? 100,

@@ -4,17 +4,10 @@ import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
-import {
-  coveredEntities,
-  coveredEntity,
-  tempDir,
-  writeSnapshot,
-} from '../../test/support/snapshot-fixtures.ts';
+import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
+import { coveredEntities, coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
-import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 // Debian's chromium (apt-get install chromium); .ci/run installs it.
 const chromiumPath = '/usr/bin/chromium';
@@ -34,8 +27,7 @@ const asOf = (n: number) => new Date(Date.UTC(2026, 6, n, 5));
 const stone = coveredEntity('BL030740', 7201, { name: 'STONE MOUNTAIN HEALTH SERVICES' });
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = createPostgresEventStore(database.pool);
-  await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
+  await ingestAndProject(database, dir, name, entities, at);
 }
 
 /** A page that fails the test on any script error or refused resource (a CSP violation shows as a console error). */

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
-import { coveredEntity, tempDir, writeSnapshot } from '../../test/support/snapshot-fixtures.ts';
+import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
+import { coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { canonicalEntityJson } from '../snapshot/canonicalise.ts';
-import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 let database: Database;
 let api: RunningApi;
@@ -29,8 +27,7 @@ const filler = Array.from({ length: 40 }, (_, index) =>
 );
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = createPostgresEventStore(database.pool);
-  await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
+  await ingestAndProject(database, dir, name, entities, at);
 }
 
 beforeAll(async () => {

@@ -1,0 +1,39 @@
+-- The change feed's read model: one row per entity event, kept by the
+-- change_feed projector (projections/change-feed-projector.ts) like the dim_*
+-- tables, rebuilt by `opais rebuild` and compared by `opais verify`. It
+-- answers the API's feed filters, the CLI's `opais changes` and the morning
+-- report (docs/change-detail.md) whatever the event store is.
+--
+--   entity_type, name, sub_name, state  of the version the event made; for a
+--                                        removal, of the version it ended (the
+--                                        entity's last known state)
+--   changed_paths                       the event's changedPaths
+--   path_index                          changed_paths and every ancestor of
+--                                        each (streetAddress.zip also gives
+--                                        streetAddress), for `path=` filters
+--   changes                             the event's change detail (null for
+--                                        a registration or a removal)
+create table change_feed (
+  global_position bigint primary key,
+  event_id uuid not null,
+  event_type text not null
+    check (event_type in ('CoveredEntityRegistered', 'CoveredEntityChanged', 'CoveredEntityRemoved')),
+  id340b text not null,
+  ce_id text not null,
+  as_of timestamptz not null,
+  snapshot_position bigint not null,
+  entity_type text,
+  name text,
+  sub_name text,
+  state text,
+  changed_paths text[] not null,
+  path_index text[] not null,
+  changes jsonb
+);
+create index change_feed_entity_idx on change_feed (id340b, ce_id, global_position);
+create index change_feed_id340b_idx on change_feed (id340b, global_position);
+create index change_feed_state_idx on change_feed (state, global_position);
+create index change_feed_entity_type_idx on change_feed (entity_type, global_position);
+create index change_feed_type_idx on change_feed (event_type, global_position);
+create index change_feed_snapshot_idx on change_feed (snapshot_position, global_position);
+create index change_feed_path_idx on change_feed using gin (path_index);

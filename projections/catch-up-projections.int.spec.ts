@@ -3,6 +3,7 @@ import type { Database } from '../src/db/open-database.ts';
 import { coveredEntity } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { catchUpProjections } from './catch-up-projections.ts';
+import { projectors } from './projectors.ts';
 import { appendTestSnapshot, type TestEvent } from './testing/append-test-snapshot.ts';
 
 let database: Database;
@@ -79,7 +80,7 @@ describe('given events, when projected, then rows', () => {
       { pharmacy_id: '501', name: 'PHARMACY', change_type: 'INSERT' },
     ]);
     expect(Object.values(await checkpoints()).map((checkpoint) => checkpoint.position)).toEqual(
-      Array(8).fill(position),
+      Array(projectors.length).fill(position),
     );
   });
 
@@ -276,7 +277,7 @@ describe('poison events', () => {
       { ...registered(hospital), schemaVersion: 9 },
     ]);
     const result = await catchUpProjections(database);
-    expect(result.failures).toHaveLength(8);
+    expect(result.failures).toHaveLength(projectors.length);
     const state = await checkpoints();
     for (const checkpoint of Object.values(state)) {
       expect(checkpoint).toMatchObject({ position: 0, error_position: position - 1 });

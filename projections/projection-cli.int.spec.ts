@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
 import { coveredEntities, coveredEntity, tempDir, writeSnapshot } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../test/support/test-database.ts';
+import { projectors as allProjectors } from './projectors.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../bin/opais.js', import.meta.url));
@@ -48,7 +49,7 @@ describe('the projection commands', () => {
     expect(rows).toHaveLength(1);
     const { stdout } = await opais('project', '--json');
     const { projectors } = JSON.parse(stdout);
-    expect(projectors).toHaveLength(8);
+    expect(projectors).toHaveLength(allProjectors.length);
     for (const projector of projectors) {
       expect(projector).toMatchObject({
         asOf: '2026-11-02T05:00:00.000Z',

@@ -14,6 +14,7 @@ export const errorCatalogue = {
   },
   AS_OF_MISSING: { httpStatus: 400, exitCode: 2, title: 'No as-of instant was given or could be derived' },
   MASS_REMOVAL: { httpStatus: 409, exitCode: 5, title: 'The snapshot would remove too many entities' },
+  MASS_CHANGE: { httpStatus: 409, exitCode: 11, title: 'The snapshot would change too many entities' },
   INGEST_BUSY: { httpStatus: 409, exitCode: 6, title: 'Another ingest holds the single-writer lock' },
   STREAM_VERSION_CONFLICT: { httpStatus: 409, exitCode: 6, title: 'A stream was appended to concurrently' },
   PROJECTION_FAILED: { httpStatus: 500, exitCode: 7, title: 'A projector could not apply an event' },

@@ -18,8 +18,9 @@ import type {
   Registry,
   RegistryEntry,
 } from '../store/event-store.ts';
+import { guardMassChange, type MassChangeOptions } from './guard-mass-change.ts';
 
-export interface IngestOptions {
+export interface IngestOptions extends MassChangeOptions {
   store: EventStore;
   source: SnapshotSource;
   /** The snapshot's as-of instant; defaults to the source's last-modified time. */
@@ -51,6 +52,9 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
   /** Global position of the SnapshotIngested event (of the earlier ingest when already applied). */
   globalPosition: number;
   sourceInfo: SnapshotSourceInfo;
+  /** Why many entities changed at once, if they did (SnapshotIngested's members of the same names); absent when already applied. */
+  newMembers?: string[];
+  vanishedMembers?: string[];
 }
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
@@ -148,6 +152,11 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     await session.recordRawHashes(diff.rawHashes);
     const removals = [...removedStreams(registry, diff.seen)];
     guardMassRemoval(options, registry, removals.length);
+    const members = { newMembers: diff.memberPaths.appeared(), vanishedMembers: diff.memberPaths.vanished() };
+    guardMassChange(
+      { ...options, source: options.source.name },
+      { changed: diff.counts.changed, current: currentEntities(registry), ...members },
+    );
     await session.append(
       removals.map((streamId) => {
         const previous = registry.get(streamId) as RegistryEntry;
@@ -168,6 +177,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
       dataQualityProblemCount: diff.problems.length,
       dataQuality: diff.problems.slice(0, listedProblemLimit),
       durationMs,
+      ...members,
     });
     return {
       ...counts,
@@ -180,6 +190,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
       dataQuality: diff.problems.slice(0, listedProblemLimit),
       globalPosition: committed.globalPosition,
       sourceInfo,
+      ...members,
     };
   } catch (error) {
     opened.json.destroy();
@@ -341,8 +352,7 @@ async function toEvents(
 
 function guardMassRemoval(options: IngestOptions, registry: Registry, removals: number): void {
   if (options.allowMassRemoval || removals === 0) return;
-  let current = 0;
-  for (const entry of registry.values()) if (entry.isCurrent) current += 1;
+  const current = currentEntities(registry);
   const ratio = options.maxRemovalRatio ?? 0.05;
   if (removals / current > ratio) {
     throw new OpaisError(
@@ -351,6 +361,12 @@ function guardMassRemoval(options: IngestOptions, registry: Registry, removals: 
       { removals, current, ratio },
     );
   }
+}
+
+function currentEntities(registry: Registry): number {
+  let current = 0;
+  for (const entry of registry.values()) if (entry.isCurrent) current += 1;
+  return current;
 }
 
 /** Counts the bytes that pass, for progress; errors of the source reach the reader through the pipeline. */

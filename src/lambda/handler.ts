@@ -92,7 +92,8 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
       store: createPostgresEventStore(database.pool),
       source: s3Source({ ...object, client: defaultS3Client() }),
       asOf,
-      maxRemovalRatio: removalRatio(process.env),
+      maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
+      maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
       wait: true,
     });
     outcome = outcomeOf(uri, asOfFrom, summary);
@@ -120,14 +121,11 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   return outcome;
 }
 
-function removalRatio(env: NodeJS.ProcessEnv): number | undefined {
-  if (!env.OPAIS_MAX_REMOVAL_RATIO) return undefined;
-  const ratio = Number(env.OPAIS_MAX_REMOVAL_RATIO);
+function ratioFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  if (!env[name]) return undefined;
+  const ratio = Number(env[name]);
   if (!(ratio >= 0 && ratio <= 1)) {
-    throw new OpaisError(
-      'INVALID_ARGUMENT',
-      `OPAIS_MAX_REMOVAL_RATIO must be between 0 and 1, got ${env.OPAIS_MAX_REMOVAL_RATIO}`,
-    );
+    throw new OpaisError('INVALID_ARGUMENT', `${name} must be between 0 and 1, got ${env[name]}`);
   }
   return ratio;
 }

@@ -5,7 +5,7 @@ import { postWebhook } from './post-webhook.ts';
 /** What the webhook receives. `text` makes it readable as is by Slack- and Teams-style incoming webhooks. */
 export interface IngestAlert {
   text: string;
-  event: 'ingest.failed' | 'ingest.mass_removal_refused';
+  event: 'ingest.failed' | 'ingest.mass_removal_refused' | 'ingest.mass_change_refused';
   source: string;
   code: string;
   message: string;
@@ -16,15 +16,21 @@ export interface IngestAlert {
   at: string;
 }
 
+/** The refusals of a guard, told apart from failures. */
+const guards: Partial<Record<string, { name: string; event: IngestAlert['event'] }>> = {
+  MASS_REMOVAL: { name: 'mass-removal', event: 'ingest.mass_removal_refused' },
+  MASS_CHANGE: { name: 'mass-change', event: 'ingest.mass_change_refused' },
+};
+
 export function ingestAlert(error: unknown, source: string, origin: string, now = new Date()): IngestAlert {
   const code = error instanceof OpaisError ? error.code : 'INTERNAL';
   const message = error instanceof Error ? error.message : String(error);
-  const massRemoval = code === 'MASS_REMOVAL';
+  const guard = guards[code];
   return {
-    text: massRemoval
-      ? `opais: the mass-removal guard refused ${source}: ${message}`
+    text: guard
+      ? `opais: the ${guard.name} guard refused ${source}: ${message}`
       : `opais: ingest of ${source} failed (${code}): ${message}`,
-    event: massRemoval ? 'ingest.mass_removal_refused' : 'ingest.failed',
+    event: guard ? guard.event : 'ingest.failed',
     source,
     code,
     message,
@@ -37,7 +43,7 @@ export function ingestAlert(error: unknown, source: string, origin: string, now 
 
 /**
  * Tells the webhook in OPAIS_WEBHOOK_URL (if set) that an ingest failed or
- * was refused by the mass-removal guard. Returns why it could not, if so;
+ * was refused by the mass-removal or mass-change guard. Returns why it could not, if so;
  * the caller logs that and still reports the original error.
  */
 export async function notifyIngestFailure(

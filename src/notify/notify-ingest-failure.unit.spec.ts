@@ -22,6 +22,19 @@ describe('ingestAlert', () => {
     });
   });
 
+  it('tells a mass-change refusal apart, with the members that appeared', () => {
+    const error = new OpaisError('MASS_CHANGE', 'would change 900 of 1000', {
+      changed: 900,
+      newMembers: ['medicareProviderNumber'],
+    });
+    expect(ingestAlert(error, 's3://b/k.json', 'lambda', at)).toMatchObject({
+      event: 'ingest.mass_change_refused',
+      code: 'MASS_CHANGE',
+      details: { changed: 900, newMembers: ['medicareProviderNumber'] },
+      text: 'opais: the mass-change guard refused s3://b/k.json: would change 900 of 1000',
+    });
+  });
+
   it('reports any other failure as ingest.failed, unknown errors as INTERNAL', () => {
     expect(ingestAlert(new Error('socket hang up'), 'x.json', 'watch', at)).toMatchObject({
       event: 'ingest.failed',

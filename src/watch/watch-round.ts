@@ -21,6 +21,7 @@ export interface WatchRoundOptions {
   filter: SnapshotKeyFilter;
   log: Log;
   maxRemovalRatio?: number;
+  maxChangeRatio?: number;
   env?: NodeJS.ProcessEnv;
   /** Ends the round before the next object (the one being ingested finishes). */
   signal?: AbortSignal;
@@ -43,6 +44,7 @@ const permanent = new Set<ErrorCode>([
   'AS_OF_NOT_LATER',
   'AS_OF_MISSING',
   'MASS_REMOVAL',
+  'MASS_CHANGE',
   'SOURCE_NOT_FOUND',
   'SOURCE_UNSUPPORTED',
 ]);
@@ -50,7 +52,7 @@ const permanent = new Set<ErrorCode>([
 /**
  * One pass over the prefix: every snapshot object not settled yet is
  * ingested, oldest as-of first, and its outcome recorded. A refused object
- * (malformed, mass removal, ...) is skipped for good and the round goes
+ * (malformed, mass removal or change, ...) is skipped for good and the round goes
  * on; a transient failure (database or network) ends the round, so a later
  * object is never applied before an earlier one that only failed by chance.
  * The projections are then caught up.
@@ -78,6 +80,7 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
         source: s3Source({ bucket, key: object.key, etag: object.etag, client: options.client }),
         asOf: object.asOf,
         maxRemovalRatio: options.maxRemovalRatio,
+        maxChangeRatio: options.maxChangeRatio,
         wait: true,
       });
       const outcome = summary.alreadyApplied ? 'already-applied' : 'applied';

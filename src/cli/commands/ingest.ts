@@ -14,6 +14,8 @@ interface IngestFlags {
   json?: boolean;
   allowMassRemoval?: boolean;
   maxRemovalRatio?: number;
+  allowMassChange?: boolean;
+  maxChangeRatio?: number;
   wait: boolean;
   project: boolean;
 }
@@ -36,6 +38,13 @@ export function registerIngestCommand(program: Command): void {
       0.05,
     )
     .option('--allow-mass-removal', 'apply the snapshot even if it removes more than --max-removal-ratio')
+    .option(
+      '--max-change-ratio <ratio>',
+      'refuse a snapshot changing more than this share of current entities',
+      parseRatio,
+      0.25,
+    )
+    .option('--allow-mass-change', 'apply the snapshot even if it changes more than --max-change-ratio')
     .option('--no-wait', 'refuse at once if another ingest is running, instead of waiting for it')
     .option('--no-project', 'only append the events; leave the dim_* tables for `opais project`')
     .action(async (uri: string, flags: IngestFlags) => {
@@ -50,6 +59,8 @@ export function registerIngestCommand(program: Command): void {
             asOf: flags.asOf,
             maxRemovalRatio: flags.maxRemovalRatio,
             allowMassRemoval: flags.allowMassRemoval,
+            maxChangeRatio: flags.maxChangeRatio,
+            allowMassChange: flags.allowMassChange,
             wait: flags.wait,
             onProgress: progress.update,
           });

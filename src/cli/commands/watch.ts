@@ -14,6 +14,7 @@ interface WatchFlags {
   interval: number;
   once?: boolean;
   maxRemovalRatio?: number;
+  maxChangeRatio?: number;
 }
 
 export function registerWatchCommand(program: Command): void {
@@ -34,6 +35,11 @@ export function registerWatchCommand(program: Command): void {
       'refuse a snapshot removing more than this share of current entities',
       parseRatio,
     )
+    .option(
+      '--max-change-ratio <ratio>',
+      'refuse a snapshot changing more than this share of current entities',
+      parseRatio,
+    )
     .action(async (location: string, flags: WatchFlags) => {
       if (!isS3Uri(location))
         throw new OpaisError('INVALID_ARGUMENT', `watch needs an s3://bucket/prefix, got ${location}`);
@@ -47,6 +53,7 @@ export function registerWatchCommand(program: Command): void {
           filter: { ...readSnapshotKeyFilter(), prefix },
           log: jsonLog,
           maxRemovalRatio: flags.maxRemovalRatio,
+          maxChangeRatio: flags.maxChangeRatio,
         };
         if (flags.once) {
           const result = await watchRound(options);

@@ -19,6 +19,11 @@ export const errorCatalogue = {
   STREAM_VERSION_CONFLICT: { httpStatus: 409, exitCode: 6, title: 'A stream was appended to concurrently' },
   PROJECTION_FAILED: { httpStatus: 500, exitCode: 7, title: 'A projector could not apply an event' },
   PROJECTION_DRIFT: { httpStatus: 500, exitCode: 8, title: 'The live tables differ from a fresh rebuild' },
+  NOT_PROJECTED: {
+    httpStatus: 503,
+    exitCode: 12,
+    title: 'The projections have not caught up with that snapshot yet (run opais project)',
+  },
   INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },
   FETCH_FAILED: { httpStatus: 502, exitCode: 10, title: 'The export could not be downloaded' },
   NOT_FOUND: { httpStatus: 404, exitCode: 1, title: 'Not found' },

@@ -1,10 +1,13 @@
 import type pg from 'pg';
+import type { EventStore } from '../store/event-store.ts';
 import type { ChangeSignal } from './change-signal.ts';
 import type { ResponseCache } from './response-cache.ts';
 
 /** What the route modules share: the read-only pool, the cache of immutable answers and the live-stream wake-ups. */
 export interface ApiContext {
   pool: pg.Pool;
+  /** The event store, read through its port (snapshots, streams). */
+  store: EventStore;
   responseCache: ResponseCache;
   changeSignal: ChangeSignal;
   /** Live streams allowed open at once. */

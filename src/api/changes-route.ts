@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OpaisError } from '../errors.ts';
 import { type ChangePage, readChangeFeedPage } from '../feed/change-feed-queries.ts';
+import { findSnapshot } from '../feed/find-snapshot.ts';
 import type { ApiContext } from './api-context.ts';
 import { parseAsOfParam } from './as-of-param.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type FeedFilterQuery, feedFilterOf, pageKey } from './feed-filter.ts';
-import { findSnapshot } from './find-snapshot.ts';
 import {
   asOfSchema,
   changeItemSchema,
@@ -77,11 +77,11 @@ export function registerChangesRoute(app: FastifyInstance, context: ApiContext):
           ? undefined
           : (
               await findSnapshot(
-                context,
+                context.store,
                 parseAsOfParam(snapshot, 'querystring/snapshot'),
                 'querystring/snapshot',
               )
-            ).globalPosition;
+            ).snapshot.globalPosition;
       const filter = feedFilterOf(request.query, snapshotPosition);
       const key = pageKey(after, limit, filter, detail);
       const cached = context.responseCache.get(key);

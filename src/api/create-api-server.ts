@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { projectionsChannel } from '../../projections/checkpoints.ts';
 import { OpaisError } from '../errors.ts';
+import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { createApiPool } from './api-pool.ts';
 import { installBearerAuth } from './bearer-auth.ts';
@@ -16,6 +17,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerReportRoutes } from './report-routes.ts';
 import { createResponseCache } from './response-cache.ts';
 import { registerSnapshotsRoute } from './snapshots-route.ts';
 
@@ -61,6 +63,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   const closing = new AbortController();
   const context: ApiContext = {
     pool,
+    store: createPostgresEventStore(pool),
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
       connectionString: options.connectionString,
@@ -101,6 +104,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     registerEntitySearchRoute(app, context);
     registerEntityRoutes(app, context);
     registerSnapshotsRoute(app, context);
+    registerReportRoutes(app, context);
     registerHealthRoute(app, context);
     registerMetrics(app, context);
     registerDashboardRoutes(app);

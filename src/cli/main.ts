@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { OpaisError } from '../errors.ts';
+import { registerChangesCommand } from './commands/changes.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerFetchCommand } from './commands/fetch.ts';
 import { registerHistoryCommand } from './commands/history.ts';
@@ -7,6 +8,7 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerProjectCommand } from './commands/project.ts';
 import { registerRebuildCommand } from './commands/rebuild.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
@@ -27,6 +29,8 @@ registerProjectCommand(program);
 registerRebuildCommand(program);
 registerVerifyCommand(program);
 registerHistoryCommand(program);
+registerChangesCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,6 +1,7 @@
 import { type CollectionChange, isCollectionChange, type LeafChange } from '../events/change-detail.ts';
 import type { DataQualityProblem, SnapshotCounts, SnapshotSourceInfo } from '../events/event-types.ts';
 import type { ChangeItem } from '../feed/change-feed-queries.ts';
+import { keyText, memberText, valueText } from './member-text.ts';
 
 /**
  * The morning report of one snapshot (docs/change-detail.md): what its
@@ -114,11 +115,9 @@ export function buildReport(
       const top = change.path.split('.')[0] as string;
       if (isCollectionChange(change)) {
         if (top === 'contractPharmacies') tallies.push({ ...entity, ...pharmacyTally(change) });
-        else if (top === 'shippingAddresses') addresses.push(...memberLines(entity, change, addressText));
-        else if (top === 'npiNumbers')
-          npiNumbers.push(...memberLines(entity, change, numberText('npiNumber')));
-        else if (top === 'medicaidNumbers')
-          medicaidNumbers.push(...memberLines(entity, change, numberText('medicaidNumber')));
+        else if (top === 'shippingAddresses') addresses.push(...memberLines(entity, change));
+        else if (top === 'npiNumbers') npiNumbers.push(...memberLines(entity, change));
+        else if (top === 'medicaidNumbers') medicaidNumbers.push(...memberLines(entity, change));
       } else if (change.path === 'participating' || change.path === 'terminationDate') {
         participation.push({ ...entity, ...leafLine(change) });
       } else if (top === 'streetAddress' || top === 'billingAddress') {
@@ -226,11 +225,8 @@ function leafLine(change: LeafChange): FieldChange {
 }
 
 /** Each member added, removed or changed as one line: a changed member's differing leaves inline. */
-function memberLines(
-  entity: EntityLine,
-  change: CollectionChange,
-  describe: (member: Record<string, unknown>) => string,
-): Array<EntityLine & FieldChange> {
+function memberLines(entity: EntityLine, change: CollectionChange): Array<EntityLine & FieldChange> {
+  const describe = (member: Record<string, unknown>) => memberText(change.path, member);
   return [
     ...change.added.map((member) => ({
       ...entity,
@@ -247,31 +243,10 @@ function memberLines(
     ...(change.changed ?? []).flatMap((member) =>
       member.changes.map((leaf: LeafChange) => ({
         ...entity,
-        field: `${change.path}[${describe(member.key)}].${leaf.path}`,
+        field: `${change.path}[${keyText(change.path, member.key)}].${leaf.path}`,
         before: valueText(leaf.from),
         after: valueText(leaf.to),
       })),
     ),
   ];
-}
-
-const numberText = (name: string) => (member: Record<string, unknown>) =>
-  member.state ? `${member[name]} (${member.state})` : String(member[name]);
-
-function addressText(member: Record<string, unknown>): string {
-  return [
-    member.organization,
-    member.addressLine1,
-    member.addressLine2,
-    member.city,
-    [member.state, member.zip].filter(Boolean).join(' '),
-  ]
-    .filter((part) => typeof part === 'string' && part !== '')
-    .join(', ');
-}
-
-/** A value as one line of text: strings as they are, anything else as JSON; absent is null. */
-export function valueText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,3 +1,5 @@
+-- The change feed's read model, and the index behind the pharmacy page.
+--
 -- The change feed's read model: one row per entity event, kept by the
 -- change_feed projector (projections/change-feed-projector.ts) like the dim_*
 -- tables, rebuilt by `opais rebuild` and compared by `opais verify`. It
@@ -31,9 +33,11 @@ create table change_feed (
   changes jsonb
 );
 create index change_feed_entity_idx on change_feed (id340b, ce_id, global_position);
-create index change_feed_id340b_idx on change_feed (id340b, global_position);
 create index change_feed_state_idx on change_feed (state, global_position);
 create index change_feed_entity_type_idx on change_feed (entity_type, global_position);
 create index change_feed_type_idx on change_feed (event_type, global_position);
 create index change_feed_snapshot_idx on change_feed (snapshot_position, global_position);
 create index change_feed_path_idx on change_feed using gin (path_index);
+
+-- GET /pharmacies/:pharmacyId: every contract version that names a pharmacy.
+create index dim_ce_contract_pharmacy_pharmacy_idx on dim_ce_contract_pharmacy (pharmacy_id);

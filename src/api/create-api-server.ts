@@ -17,6 +17,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerPharmacyRoutes } from './pharmacy-routes.ts';
 import { registerReportRoutes } from './report-routes.ts';
 import { createResponseCache } from './response-cache.ts';
 import { registerSnapshotsRoute } from './snapshots-route.ts';
@@ -105,6 +106,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     registerEntityRoutes(app, context);
     registerSnapshotsRoute(app, context);
     registerReportRoutes(app, context);
+    registerPharmacyRoutes(app, context);
     registerHealthRoute(app, context);
     registerMetrics(app, context);
     registerDashboardRoutes(app);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendTestSnapshot } from '../../projections/testing/append-test-snapshot.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
 import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
 import { coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
@@ -137,7 +138,28 @@ describe('GET /entities/:id340B/:ceId/history', () => {
     const stoneHistory = await api.get('/entities/BL030740/7201/history');
     expect(stoneHistory.body.items).toHaveLength(2);
     expect(stoneHistory.body.items[1].changedPaths).toContain('name');
+    expect(stoneHistory.body.items[0].changes).toEqual([]);
+    expect(stoneHistory.body.items[1].changes).toEqual([
+      { path: 'name', from: 'STONE MOUNTAIN HEALTH SERVICES', to: 'STONE MOUNTAIN HEALTH' },
+      { path: 'primaryContact.name', from: 'P CONTACT', to: 'NEW CONTACT' },
+      { path: 'primaryContact.phoneNumber', from: '6175550101', to: null },
+      { path: 'primaryContact.phoneNumberExtension', from: '12', to: null },
+    ]);
     expect((await api.get('/entities/NOPE/1/history')).status).toBe(404);
+  });
+
+  it('shows the changes of a version stored as schema version 1, computed from the version before it', async () => {
+    const old = coveredEntity('OLD00001', 1);
+    await appendTestSnapshot(database.pool, asOf(10).toISOString(), [
+      { type: 'CoveredEntityRegistered', entity: old },
+    ]);
+    await appendTestSnapshot(database.pool, asOf(11).toISOString(), [
+      { type: 'CoveredEntityChanged', entity: { ...old, npiNumbers: [] }, schemaVersion: 1 },
+    ]);
+    const { body } = await api.get('/entities/OLD00001/1/history');
+    expect(body.items[1].changes).toEqual([
+      { path: 'npiNumbers', added: [], removed: [{ npiNumber: '1215284153', state: 'MA' }], changed: [] },
+    ]);
   });
 });
 

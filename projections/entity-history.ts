@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { Change } from '../src/events/change-detail.ts';
 import { entityStreamId } from '../src/events/stream-names.ts';
+import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import { entityTables } from './tables/entity-tables.ts';
 
 export interface HistoryEvent {
@@ -8,6 +10,8 @@ export interface HistoryEvent {
   asOf: string;
   streamVersion: number;
   changedPaths: string[];
+  /** A change's detail (absent for the other types). */
+  changes?: Change[];
 }
 
 export interface TableVersions {
@@ -25,20 +29,10 @@ export interface EntityHistory {
   tables: TableVersions[];
 }
 
-/** An entity's timeline: its events with their changed paths, and every version it has in the seven per-entity tables. */
+/** An entity's timeline: its events with their changed paths and changes, and every version it has in the seven per-entity tables. */
 export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number): Promise<EntityHistory> {
   const streamId = entityStreamId(id340B, ceId);
-  const { rows: events } = await pool.query<{
-    position: number;
-    type: string;
-    as_of: Date;
-    stream_version: number;
-    changed_paths: string[] | null;
-  }>(
-    `select global_position as position, event_type as type, as_of, stream_version, data->'changedPaths' as changed_paths
-       from events where stream_id = $1 order by stream_version`,
-    [streamId],
-  );
+  const events = await createPostgresEventStore(pool).readStream(streamId, { detail: true });
   const tables: TableVersions[] = [];
   for (const spec of entityTables) {
     const { rows } = await pool.query<{ version: Record<string, unknown> }>(
@@ -57,11 +51,13 @@ export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number)
     ceId,
     streamId,
     events: events.map((event) => ({
-      position: event.position,
+      position: event.globalPosition,
       type: event.type,
-      asOf: event.as_of.toISOString(),
-      streamVersion: event.stream_version,
-      changedPaths: event.changed_paths ?? [],
+      asOf: event.asOf,
+      streamVersion: event.streamVersion,
+      ...(event.type === 'CoveredEntityChanged'
+        ? { changedPaths: event.data.changedPaths, changes: event.data.changes }
+        : { changedPaths: [] }),
     })),
     tables,
   };

@@ -89,6 +89,7 @@ describe('entity → rows', () => {
       entity_type: 'BL',
       name: 'STONE MOUNTAIN HEALTH SERVICES',
       subname: 'ST CHARLES HEALTH COUNCIL',
+      medicare_provider_number: null,
       participating_flg: 'Y',
       participating_start_stp: '1999-10-01 00:00:00.000000',
       termination_stp: null,
@@ -119,8 +120,45 @@ describe('entity → rows', () => {
     expect(dimNpi.rows(entity, key)).toEqual([['BL030740', '7201', '1215284153', 'VA']]);
     // The sample's duplicate shipping address is one member of the set.
     expect(dimCeShippingAddress.rows(entity, key)).toEqual([
-      ['BL030740', '7201', 'Y', '213 Monarch Road', null, null, 'ST CHARLES', 'VA', '24282', null],
+      ['BL030740', '7201', null, 'Y', '213 Monarch Road', null, null, 'ST CHARLES', 'VA', '24282', null],
     ]);
+  });
+
+  it('data contract 1.1: dim_ce keeps the medicareProviderNumber; an NPI without a state is keyed by a NULL state', () => {
+    const hospital = canonical({
+      ...raw,
+      medicareProviderNumber: '440002',
+      npiNumbers: [{ npiNumber: '1740252501' }],
+    });
+    expect(named(dimCe.columns, dimCe.rows(hospital, key)[0] as unknown[])).toMatchObject({
+      medicare_provider_number: '440002',
+    });
+    expect(dimNpi.rows(hospital, key)).toEqual([['BL030740', '7201', '1740252501', null]]);
+  });
+
+  it('data contract 1.1: shipping addresses keep their organization, so two differing only by it are two rows', () => {
+    const address = {
+      addressLine1: '1 MAIN ST',
+      city: 'DOVER',
+      state: 'DE',
+      zip: '19901',
+      is340BStreetAddress: false,
+    };
+    const rows = dimCeShippingAddress.rows(
+      canonical({
+        ...raw,
+        shippingAddresses: [
+          { ...address, organization: 'NORTH' },
+          { ...address, organization: 'SOUTH' },
+        ],
+      }),
+      key,
+    );
+    expect(rows.map((row) => named(dimCeShippingAddress.columns, row).organization)).toEqual([
+      'NORTH',
+      'SOUTH',
+    ]);
+    expect(dimCeShippingAddress.keyLength).toBe(dimCeShippingAddress.columns.length);
   });
 
   it('addresses: one row while the address exists, none once it is gone', () => {

@@ -1,11 +1,13 @@
 import type {
   CanonicalEntity,
+  DetailedEvent,
   EventType,
   SnapshotCounts,
   SnapshotIngestedV1,
   SnapshotSourceInfo,
   StoredEvent,
 } from '../events/event-types.ts';
+import type { StateRef } from '../events/upcast-entity-changed.ts';
 
 /**
  * The event store as the rest of the system sees it. PostgreSQL implements
@@ -22,14 +24,36 @@ export interface EventStore {
    * (then INGEST_BUSY).
    */
   beginIngest(options: { asOf: Date; wait?: boolean }): Promise<IngestSession>;
-  /** Events after a global position, in global order. */
-  readAll(options?: { after?: number; limit?: number; types?: readonly EventType[] }): Promise<StoredEvent[]>;
-  /** One stream's events in version order. */
-  readStream(streamId: string, options?: { afterVersion?: number; limit?: number }): Promise<StoredEvent[]>;
+  /**
+   * Events after a global position, in global order. With `detail`, every
+   * CoveredEntityChanged carries its `changes` (a version-1 event upcast on
+   * read, src/events/upcast-entity-changed.ts); without, events come as
+   * stored, which is all a reader of entity states needs.
+   */
+  readAll(options: ReadAllOptions & { detail: true }): Promise<DetailedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** One stream's events in version order; `detail` as for readAll. */
+  readStream(streamId: string, options: ReadStreamOptions & { detail: true }): Promise<DetailedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** The entities that some stream versions' events carry (what an upcast needs), keyed by stateKey. */
+  readEntityStates(refs: readonly StateRef[]): Promise<Map<string, CanonicalEntity>>;
   /** Applied snapshots, oldest first. */
   listSnapshots(): Promise<AppliedSnapshot[]>;
   /** The global position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
+}
+
+export interface ReadAllOptions {
+  after?: number;
+  limit?: number;
+  types?: readonly EventType[];
+  detail?: boolean;
+}
+
+export interface ReadStreamOptions {
+  afterVersion?: number;
+  limit?: number;
+  detail?: boolean;
 }
 
 export interface AppliedSnapshot {

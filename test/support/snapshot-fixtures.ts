@@ -74,3 +74,21 @@ export function writeSnapshot(
   writeFileSync(file, (options.bom ? '\uFEFF' : '') + json);
   return file;
 }
+
+/** A shipping address at one place, for `organization` (data contract 1.1 keeps it). */
+export function shippingAddress(organization: string): Record<string, unknown> {
+  return {
+    addressLine1: '9 DOCK ST',
+    city: 'DOVER',
+    state: 'DE',
+    zip: '19901',
+    is340BStreetAddress: false,
+    organization,
+  };
+}
+
+/** Members of data contract 1.1's shapes: an NPI without a state; two shipping addresses differing only by organization. */
+export const dataContract11Members = {
+  npiNumbers: [{ npiNumber: '1740252501' }, { npiNumber: '1215284153', state: 'MA' }],
+  shippingAddresses: [shippingAddress('NORTH WING'), shippingAddress('SOUTH WING')],
+};

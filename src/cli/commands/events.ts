@@ -27,9 +27,11 @@ export function registerEventsCommand(program: Command): void {
     .action(async (flags: EventsFlags) => {
       const events = await withDatabase((database) => {
         const store = createPostgresEventStore(database.pool);
+        // The JSON lines carry each change's detail; the table names the changed paths only.
+        const detail = flags.json === true;
         return flags.stream
-          ? store.readStream(flags.stream, { afterVersion: flags.since, limit: flags.limit })
-          : store.readAll({ after: flags.since, limit: flags.limit });
+          ? store.readStream(flags.stream, { afterVersion: flags.since, limit: flags.limit, detail })
+          : store.readAll({ after: flags.since, limit: flags.limit, detail });
       });
       const lines = events.map((event) => (flags.json ? JSON.stringify(event) : describe(event)));
       process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');

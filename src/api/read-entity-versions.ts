@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Change } from '../events/change-detail.ts';
 import type { CanonicalEntity, CoveredEntityChangedV1 } from '../events/event-types.ts';
 import { upcastEntityChanged } from '../events/upcast-entity-changed.ts';
+import { orderedChanges } from '../feed/ordered-changes.ts';
 import { canonicalValue } from '../snapshot/canonicalise.ts';
 import type { EntityEventType } from './schemas.ts';
 
@@ -65,10 +66,12 @@ export async function readEntityHistory(pool: pg.Pool, streamId: string): Promis
     const changes =
       row.event_type !== 'CoveredEntityChanged'
         ? []
-        : (row.changes ??
-          (previous && version.entity
-            ? upcastEntityChanged({ entity: version.entity } as CoveredEntityChangedV1, previous).changes
-            : []));
+        : orderedChanges(
+            row.changes ??
+              (previous && version.entity
+                ? upcastEntityChanged({ entity: version.entity } as CoveredEntityChangedV1, previous).changes
+                : []),
+          );
     return { ...version, changes };
   });
 }

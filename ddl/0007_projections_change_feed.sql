@@ -4,7 +4,7 @@
 -- change_feed projector (projections/change-feed-projector.ts) like the dim_*
 -- tables, rebuilt by `opais rebuild` and compared by `opais verify`. It
 -- answers the API's feed filters, the CLI's `opais changes` and the morning
--- report (docs/change-detail.md) whatever the event store is.
+-- report (docs/changes.md) whatever the event store is.
 --
 --   entity_type, name, sub_name, state  of the version the event made; for a
 --                                        removal, of the version it ended (the

@@ -22,7 +22,7 @@ const columns = [
 ] as const;
 
 /**
- * The change feed's read model (docs/change-detail.md): one row per entity
+ * The change feed's read model (docs/changes.md): one row per entity
  * event with what the feed filters on (entity type, state, changed paths)
  * and the change detail. A removal carries no entity, so its row takes the
  * entity's last known description from the entity's previous row here.

@@ -120,7 +120,7 @@ async function readChunk(reader: pg.ClientBase, positions: number[]): Promise<En
 
 /**
  * A version-1 CoveredEntityChanged has no change detail: it is computed
- * from the stream's previous state (docs/change-detail.md), read in one
+ * from the stream's previous state (docs/events.md), read in one
  * query per chunk. The dim_* tables do not need it; the change feed does.
  */
 async function upcastVersionOne(

@@ -107,15 +107,15 @@ describe('GET /reports', () => {
       expect(answer.headers.get('content-disposition')).toBe(
         `attachment; filename="opais-report-2026-11-02.${format === 'text' ? 'txt' : format}"`,
       );
-      const escape = escapes[format] as (text: string) => string;
+      const escaped = escapes[format] as (text: string) => string;
       for (const section of sections) {
         expect(answer.body, `${format}: ${section.id}`).toContain(
-          format === 'csv' ? section.id : escape(section.title),
+          format === 'csv' ? section.id : escaped(section.title),
         );
         for (const row of section.rows)
           for (const cell of row)
             if (cell !== null)
-              expect(answer.body, `${format}: ${section.id}`).toContain(escape(String(cell)));
+              expect(answer.body, `${format}: ${section.id}`).toContain(escaped(String(cell)));
       }
     }
     expect((await api.get('/reports/2026-11-02?format=csv')).headers.get('content-type')).toMatch(

@@ -125,7 +125,7 @@ const querystring = {
 
 /**
  * GET /reports/latest and GET /reports/:asOf: the morning report of a
- * snapshot (docs/change-detail.md). A date names that day's snapshot (the
+ * snapshot (docs/changes.md). A date names that day's snapshot (the
  * latest at or before its end); an instant the latest at or before it.
  */
 export function registerReportRoutes(app: FastifyInstance, context: ApiContext): void {

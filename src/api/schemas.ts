@@ -106,7 +106,7 @@ export const changeSchema = {
   required: ['path'],
   description:
     'a scalar leaf `{ path, from, to }`, or a child collection `{ path, added, removed, changed }` whose members ' +
-    'are in canonical form and matched by their natural key (docs/change-detail.md)',
+    'are in canonical form and matched by their natural key (docs/events.md)',
   properties: {
     path: { type: 'string' },
     from: changeValueSchema,

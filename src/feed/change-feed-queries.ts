@@ -8,7 +8,7 @@ type EntityEventType = (typeof entityEventTypes)[number];
 
 /**
  * Every statement on the change feed's read model (the change_feed table,
- * docs/change-detail.md): the projector's look-up of a removed entity's
+ * docs/changes.md): the projector's look-up of a removed entity's
  * last known description, and the reads of the API, the CLI and the
  * morning report. The feed's head is the change_feed projector's
  * checkpoint, read in the same statement as the rows, so a page shorter

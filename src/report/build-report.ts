@@ -4,7 +4,7 @@ import type { ChangeItem } from '../feed/change-feed-queries.ts';
 import { keyText, memberText, valueText } from './member-text.ts';
 
 /**
- * The morning report of one snapshot (docs/change-detail.md): what its
+ * The morning report of one snapshot (docs/changes.md): what its
  * ingest changed, counted and listed, built from the snapshot's change-feed
  * items alone. Every list is cut at `limit` rows (its `total` says how many
  * there are); counts are never cut.

@@ -37,7 +37,16 @@ export async function readReport(
       position: snapshot.globalPosition,
       sha256: snapshot.sha256,
       source: snapshot.source,
-      counts: snapshot.counts,
+      // In the order the ingest summary prints them (the store's jsonb has its own order).
+      counts: {
+        entities: snapshot.counts.entities,
+        registered: snapshot.counts.registered,
+        changed: snapshot.counts.changed,
+        removed: snapshot.counts.removed,
+        unchanged: snapshot.counts.unchanged,
+        skipped: snapshot.counts.skipped,
+        duplicates: snapshot.counts.duplicates,
+      },
       dataQualityProblemCount: data?.dataQualityProblemCount ?? 0,
       dataQuality: data?.dataQuality ?? [],
       previousAsOf: previous?.asOf.toISOString() ?? null,

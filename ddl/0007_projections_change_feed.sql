@@ -6,6 +6,7 @@
 -- answers the API's feed filters, the CLI's `opais changes` and the morning
 -- report (docs/changes.md) whatever the event store is.
 --
+--   event_id, stream_version            the event's id and the version it gave its stream
 --   entity_type, name, sub_name, state  of the version the event made; for a
 --                                        removal, of the version it ended (the
 --                                        entity's last known state)
@@ -22,6 +23,7 @@ create table change_feed (
     check (event_type in ('CoveredEntityRegistered', 'CoveredEntityChanged', 'CoveredEntityRemoved')),
   id340b text not null,
   ce_id text not null,
+  stream_version integer not null,
   as_of timestamptz not null,
   snapshot_position bigint not null,
   entity_type text,

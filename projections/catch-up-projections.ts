@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import { OpaisError } from '../src/errors.ts';
+import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import {
   advanceCheckpoints,
   type Checkpoint,
@@ -9,7 +10,7 @@ import {
   readCheckpoints,
   recordFailures,
 } from './checkpoints.ts';
-import type { Projector } from './projector.ts';
+import type { EventReader, Projector } from './projector.ts';
 import { projectors as allProjectors } from './projectors.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
 import { nextSnapshotBatch, type SnapshotBatch } from './snapshot-batch.ts';
@@ -60,6 +61,7 @@ export async function catchUpProjections(
 ): Promise<CatchUpResult> {
   const projectors = options.projectors ?? allProjectors;
   const client = await database.pool.connect();
+  const store = createPostgresEventStore(database.pool);
   let reader: pg.PoolClient | undefined;
   const result: CatchUpResult = { snapshots: 0, failures: [] };
   const stopped = new Set<string>();
@@ -90,7 +92,7 @@ export async function catchUpProjections(
       const participants = eligible.filter(
         (projector) => checkpoints.get(projector.name)?.position === after,
       );
-      const applied = await applySnapshot(client, reader, lockKey, batch, participants);
+      const applied = await applySnapshot(client, reader, store, lockKey, batch, participants);
       for (const failure of applied.failures) stopped.add(failure.projector);
       result.snapshots += 1;
       result.failures.push(...applied.failures);
@@ -128,6 +130,7 @@ class ProjectorsFailed extends Error {
 async function applySnapshot(
   client: pg.PoolClient,
   reader: pg.PoolClient,
+  store: EventReader,
   lockKey: string,
   batch: SnapshotBatch,
   participants: readonly Projector[],
@@ -154,7 +157,7 @@ async function applySnapshot(
           })),
         );
       }
-      if (remaining.length > 0) await project(client, reader, batch, remaining);
+      if (remaining.length > 0) await project(client, reader, store, batch, remaining);
       await advanceCheckpoints(
         client,
         remaining.map((projector) => projector.name),
@@ -177,13 +180,14 @@ async function applySnapshot(
 async function project(
   client: pg.PoolClient,
   reader: pg.PoolClient,
+  store: EventReader,
   batch: SnapshotBatch,
   participants: readonly Projector[],
 ): Promise<void> {
   const writes = new WriteBehind(client);
   const projections = participants.map((projector) => ({
     projector,
-    projection: projector.begin(batch, writes.for(projector.name)),
+    projection: projector.begin(batch, writes.for(projector.name), store),
   }));
   // Reading an event nobody can interpret stops every participant; a projector's own step stops only it.
   const blame = async <T>(blamed: readonly Projector[], step: () => Promise<T>): Promise<T> => {

@@ -1,26 +1,21 @@
 import type pg from 'pg';
 import { OpaisError } from '../src/errors.ts';
 import type { Change } from '../src/events/change-detail.ts';
-import {
-  type CanonicalEntity,
-  type CoveredEntityChangedV1,
-  entityEventTypes,
-  eventSchemaVersions,
-} from '../src/events/event-types.ts';
-import { isReadableSchemaVersion, upcastEntityChanged } from '../src/events/upcast-entity-changed.ts';
+import { type CanonicalEntity, entityEventTypes, eventSchemaVersions } from '../src/events/event-types.ts';
+import { isReadableSchemaVersion } from '../src/events/upcast-entity-changed.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { EntityKey } from './table-spec.ts';
 
 /** One entity's end state in a snapshot, from the event that produced it. */
 export interface EntityChange {
   position: number;
-  eventId: string;
   type: (typeof entityEventTypes)[number];
   streamId: string;
   key: EntityKey;
-  /** A Changed event's changed paths and change detail (empty for the other types). */
+  schemaVersion: number;
+  /** What a Changed event says changed (none for the other types; `changes` is missing from a version-1 event). */
   changedPaths: readonly string[];
-  changes: Change[];
+  changes: readonly Change[] | undefined;
   /** The canonical state after the event; undefined once removed. */
   entity: CanonicalEntity | undefined;
 }
@@ -97,80 +92,38 @@ export async function* readEntityChanges(
 
 interface EventRow {
   position: number;
-  event_id: string;
   event_type: string;
   schema_version: number;
   stream_id: string;
-  stream_version: number;
   data: { id340B?: unknown; ceId?: unknown; entity?: unknown; changedPaths?: string[]; changes?: Change[] };
 }
 
 async function readChunk(reader: pg.ClientBase, positions: number[]): Promise<EntityChange[]> {
   const wanted = new Set(positions);
   const { rows } = await reader.query<EventRow>(
-    `select global_position as position, event_id, event_type, schema_version, stream_id, stream_version, data
+    `select global_position as position, event_type, schema_version, stream_id, data
        from events where global_position >= $1 and global_position <= $2 and event_type = any($3)
       order by global_position`,
     [positions[0], positions.at(-1), entityEventTypes],
   );
-  const changes = rows.filter((row) => wanted.has(row.position)).map(toEntityChange);
-  await upcastVersionOne(reader, rows, changes);
-  return changes;
-}
-
-/**
- * A version-1 CoveredEntityChanged has no change detail: it is computed
- * from the stream's previous state (docs/events.md), read in one
- * query per chunk. The dim_* tables do not need it; the change feed does.
- */
-async function upcastVersionOne(
-  reader: pg.ClientBase,
-  rows: EventRow[],
-  changes: EntityChange[],
-): Promise<void> {
-  const byPosition = new Map(rows.map((row) => [row.position, row]));
-  const old = changes.filter(
-    (change) =>
-      change.type === 'CoveredEntityChanged' && byPosition.get(change.position)?.schema_version === 1,
-  );
-  if (old.length === 0) return;
-  const { rows: previous } = await reader.query<{ stream_id: string; entity: CanonicalEntity }>(
-    `select e.stream_id, e.data->'entity' as entity
-       from unnest($1::text[], $2::int[]) as k(stream_id, stream_version)
-       join events e on e.stream_id = k.stream_id and e.stream_version = k.stream_version`,
-    [
-      old.map((change) => change.streamId),
-      old.map((change) => (byPosition.get(change.position) as EventRow).stream_version - 1),
-    ],
-  );
-  const states = new Map(previous.map((row) => [row.stream_id, row.entity]));
-  for (const change of old) {
-    const before = states.get(change.streamId);
-    if (before === undefined || change.entity === undefined) {
-      throw new OpaisError(
-        'PROJECTION_FAILED',
-        `event ${change.position} (CoveredEntityChanged of ${change.streamId}) cannot be upcast: the stream's previous state is missing`,
-        { position: change.position, streamId: change.streamId, eventType: change.type },
-      );
-    }
-    const data = (byPosition.get(change.position) as EventRow).data as unknown as CoveredEntityChangedV1;
-    change.changes = upcastEntityChanged(data, before).changes;
-  }
+  return rows.filter((row) => wanted.has(row.position)).map(toEntityChange);
 }
 
 function toEntityChange(row: EventRow): EntityChange {
   const type = row.event_type as EntityChange['type'];
   const { id340B, ceId, entity } = row.data;
-  const problem = !isReadableSchemaVersion(type, row.schema_version)
-    ? `schema version ${row.schema_version} is not known (this build writes ${eventSchemaVersions[type]})`
-    : typeof id340B !== 'string' || id340B === ''
-      ? 'id340B is missing'
-      : typeof ceId !== 'number' || !Number.isSafeInteger(ceId)
-        ? 'ceId is not an integer'
-        : type !== 'CoveredEntityRemoved' &&
-            (typeof entity !== 'object' || entity === null || Array.isArray(entity))
-          ? 'entity is missing'
-          : undefined;
+  const problem =
+    // The tables need the entity, not the change detail: a version-1 change is read as it is, not upcast.
+    !isReadableSchemaVersion(type, row.schema_version)
+      ? `schema version ${row.schema_version} is not known (this build writes ${eventSchemaVersions[type]})`
+      : typeof id340B !== 'string' || id340B === ''
+        ? 'id340B is missing'
+        : typeof ceId !== 'number' || !Number.isSafeInteger(ceId)
+          ? 'ceId is not an integer'
+          : type !== 'CoveredEntityRemoved' &&
+              (typeof entity !== 'object' || entity === null || Array.isArray(entity))
+            ? 'entity is missing'
+            : undefined;
   if (problem) {
     throw new OpaisError(
       'PROJECTION_FAILED',
@@ -180,12 +133,12 @@ function toEntityChange(row: EventRow): EntityChange {
   }
   return {
     position: row.position,
-    eventId: row.event_id,
     type,
     streamId: row.stream_id,
     key: { id340b: id340B as string, ceId: String(ceId) },
+    schemaVersion: row.schema_version,
     changedPaths: row.data.changedPaths ?? [],
-    changes: row.data.changes ?? [],
+    changes: row.data.changes,
     entity: type === 'CoveredEntityRemoved' ? undefined : (entity as CanonicalEntity),
   };
 }

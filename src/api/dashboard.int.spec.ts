@@ -107,6 +107,11 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
       await count(page, 'removed'),
     ]).toEqual(['1', '2', '1']);
     await expect(page.locator('dd[data-count="data-quality"]').textContent()).resolves.toBe('1');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.downloads button', { hasText: 'CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('opais-report-2026-11-02.csv');
     expect(await page.locator('#change-list > li').count()).toBe(4);
 
     await page.locator('#filter-kind').selectOption('removed');

@@ -15,7 +15,10 @@
 --                                        each (streetAddress.zip also gives
 --                                        streetAddress), for `path=` filters
 --   changes                             the event's change detail (null for
---                                        a registration or a removal)
+--                                        a registration or a removal), as
+--                                        json: text kept as written (in the
+--                                        events' member order), not re-parsed
+--                                        into jsonb's order
 create table change_feed (
   global_position bigint primary key,
   event_id uuid not null,
@@ -32,7 +35,7 @@ create table change_feed (
   state text,
   changed_paths text[] not null,
   path_index text[] not null,
-  changes jsonb
+  changes json
 );
 create index change_feed_entity_idx on change_feed (id340b, ce_id, global_position);
 create index change_feed_state_idx on change_feed (state, global_position);

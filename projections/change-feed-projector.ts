@@ -8,6 +8,7 @@ import {
   type LastKnown,
   readLastKnown,
 } from '../src/feed/change-feed-queries.ts';
+import { orderedChanges } from '../src/feed/ordered-changes.ts';
 import type { CopyCell } from '../src/store/postgres/copy-rows.ts';
 import type { EventReader, Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
@@ -105,7 +106,7 @@ function changeFeedRow(
     described.state,
     textArray(change.changedPaths),
     textArray(pathIndex(change.changedPaths)),
-    changes.length === 0 ? null : JSON.stringify(changes),
+    changes.length === 0 ? null : JSON.stringify(orderedChanges(changes)),
   ];
 }
 

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { sqlParams } from '../api/sql-params.ts';
 import type { Change } from '../events/change-detail.ts';
 import { entityEventTypes } from '../events/event-types.ts';
-import { orderedChanges } from './ordered-changes.ts';
 
 type EntityEventType = (typeof entityEventTypes)[number];
 
@@ -197,6 +196,6 @@ function itemOf(row: Row, detail: boolean): ChangeItem {
     subName: row.sub_name,
     state: row.state,
     changedPaths: row.changed_paths,
-    ...(detail ? { changes: orderedChanges(row.changes ?? []) } : {}),
+    ...(detail ? { changes: row.changes ?? [] } : {}),
   };
 }

@@ -15,10 +15,11 @@
 --                                        each (streetAddress.zip also gives
 --                                        streetAddress), for `path=` filters
 --   changes                             the event's change detail (null for
---                                        a registration or a removal), as
---                                        json: text kept as written (in the
---                                        events' member order), not re-parsed
---                                        into jsonb's order
+--                                        a registration or a removal): JSON
+--                                        text as written, in the events'
+--                                        member order (jsonb would reorder it;
+--                                        json has no equality, which verify's
+--                                        row comparison needs)
 create table change_feed (
   global_position bigint primary key,
   event_id uuid not null,
@@ -35,7 +36,7 @@ create table change_feed (
   state text,
   changed_paths text[] not null,
   path_index text[] not null,
-  changes json
+  changes text
 );
 create index change_feed_entity_idx on change_feed (id340b, ce_id, global_position);
 create index change_feed_state_idx on change_feed (state, global_position);

@@ -25,7 +25,7 @@ const moved = {
 
 async function feedRows() {
   const { rows } = await database.pool.query(
-    `select event_type, id340b, ce_id, entity_type, name, state, changed_paths, path_index, changes,
+    `select event_type, id340b, ce_id, entity_type, name, state, changed_paths, path_index, changes::json as changes,
             snapshot_position, as_of
        from change_feed order by global_position`,
   );

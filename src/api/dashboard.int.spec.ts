@@ -98,6 +98,9 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
     ]).toEqual(['0', '1', '0']);
     expect(await page.locator('#snapshot-select option').count()).toBe(3);
 
+    await page.locator('#snapshot-date').fill('2026-11-01');
+    await page.locator('h1', { hasText: '2026-11-01' }).waitFor();
+    await ready(page);
     await page.locator('#snapshot-select').selectOption({ label: '2026-11-02 05:00 UTC' });
     await page.locator('h1', { hasText: '2026-11-02' }).waitFor();
     await ready(page);

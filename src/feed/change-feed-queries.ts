@@ -76,7 +76,8 @@ interface Row {
   sub_name: string | null;
   state: string | null;
   changed_paths: string[];
-  changes?: Change[] | null;
+  /** JSON text. */
+  changes?: string | null;
 }
 
 const itemColumns = `f.global_position, f.event_id, f.event_type, f.id340b, f.ce_id, f.as_of,
@@ -196,6 +197,6 @@ function itemOf(row: Row, detail: boolean): ChangeItem {
     subName: row.sub_name,
     state: row.state,
     changedPaths: row.changed_paths,
-    ...(detail ? { changes: row.changes ?? [] } : {}),
+    ...(detail ? { changes: row.changes ? (JSON.parse(row.changes) as Change[]) : [] } : {}),
   };
 }

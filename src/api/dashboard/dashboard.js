@@ -502,9 +502,24 @@ async function showReport(asOf) {
       },
       ['Next →'],
     ),
+    el('div', { class: 'field' }, [
+      el('label', { for: 'snapshot-date' }, ['Go to date']),
+      el('input', {
+        id: 'snapshot-date',
+        type: 'date',
+        min: day(snapshots[0].asOf),
+        max: day(snapshots.at(-1).asOf),
+        value: day(selected.asOf),
+      }),
+    ]),
   ]);
   picker.querySelector('select').addEventListener('change', (event) => {
     location.hash = reportHref(event.target.value);
+  });
+  // A date goes to that day's snapshot, or the last one before it.
+  picker.querySelector('input[type="date"]').addEventListener('change', (event) => {
+    const target = [...snapshots].reverse().find((snapshot) => day(snapshot.asOf) <= event.target.value);
+    if (target && target !== selected) location.hash = reportHref(target.asOf);
   });
   picker.addEventListener('submit', (event) => event.preventDefault());
 

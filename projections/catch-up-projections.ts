@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import { OpaisError } from '../src/errors.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
+import type { EventStoreReader } from '../src/store/event-store.ts';
+import { currentSchema, projectLockKey } from '../src/store/postgres/plans.ts';
 import {
   advanceCheckpoints,
   type Checkpoint,
@@ -10,7 +10,7 @@ import {
   readCheckpoints,
   recordFailures,
 } from './checkpoints.ts';
-import type { EventReader, Projector } from './projector.ts';
+import type { Projector } from './projector.ts';
 import { projectors as allProjectors } from './projectors.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
 import { nextSnapshotBatch, type SnapshotBatch } from './snapshot-batch.ts';
@@ -44,7 +44,8 @@ export interface CatchUpResult {
 
 /**
  * Brings the projectors up to the last committed snapshot, one snapshot per
- * transaction: its events are read once, in chunks, handed to every
+ * transaction: its events are read once from the store (`database.store`;
+ * the tables and checkpoints are in `database.pool`), in chunks, handed to every
  * projector still at that snapshot's start, and their rows and checkpoints
  * commit together. Replay is deterministic (effective instants are as-of
  * instants, never the clock), and a crash at any point leaves each
@@ -56,19 +57,16 @@ export interface CatchUpResult {
  * under it, so a snapshot is never applied twice.
  */
 export async function catchUpProjections(
-  database: { pool: pg.Pool },
+  database: { pool: pg.Pool; store: EventStoreReader },
   options: CatchUpOptions = {},
 ): Promise<CatchUpResult> {
   const projectors = options.projectors ?? allProjectors;
   const client = await database.pool.connect();
-  const store = createPostgresEventStore(database.pool);
-  let reader: pg.PoolClient | undefined;
   const result: CatchUpResult = { snapshots: 0, failures: [] };
   const stopped = new Set<string>();
   try {
-    reader = await database.pool.connect();
-    const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
-    const lockKey = advisoryLockKey(`project:${rows[0]?.schema}`);
+    const { rows } = await client.query<{ schema: string }>(currentSchema);
+    const lockKey = projectLockKey(rows[0]?.schema as string);
     await ensureCheckpoints(
       client,
       projectors.map((projector) => projector.name),
@@ -86,13 +84,13 @@ export async function catchUpProjections(
       const after = Math.min(
         ...eligible.map((projector) => (checkpoints.get(projector.name) as Checkpoint).position),
       );
-      const batch = await nextSnapshotBatch(client, after);
+      const batch = await nextSnapshotBatch(database.store, after);
       if (!batch) break;
       const started = performance.now();
       const participants = eligible.filter(
         (projector) => checkpoints.get(projector.name)?.position === after,
       );
-      const applied = await applySnapshot(client, reader, store, lockKey, batch, participants);
+      const applied = await applySnapshot(client, database.store, lockKey, batch, participants);
       for (const failure of applied.failures) stopped.add(failure.projector);
       result.snapshots += 1;
       result.failures.push(...applied.failures);
@@ -104,12 +102,10 @@ export async function catchUpProjections(
       });
     }
     client.release();
-    reader.release();
     return result;
   } catch (error) {
     // A connection that failed mid-transaction is not reused.
     client.release(error instanceof Error ? error : true);
-    reader?.release(error instanceof Error ? error : true);
     throw error;
   }
 }
@@ -129,8 +125,7 @@ class ProjectorsFailed extends Error {
  */
 async function applySnapshot(
   client: pg.PoolClient,
-  reader: pg.PoolClient,
-  store: EventReader,
+  store: EventStoreReader,
   lockKey: string,
   batch: SnapshotBatch,
   participants: readonly Projector[],
@@ -157,7 +152,7 @@ async function applySnapshot(
           })),
         );
       }
-      if (remaining.length > 0) await project(client, reader, store, batch, remaining);
+      if (remaining.length > 0) await project(client, store, batch, remaining);
       await advanceCheckpoints(
         client,
         remaining.map((projector) => projector.name),
@@ -179,15 +174,14 @@ async function applySnapshot(
 
 async function project(
   client: pg.PoolClient,
-  reader: pg.PoolClient,
-  store: EventReader,
+  store: EventStoreReader,
   batch: SnapshotBatch,
   participants: readonly Projector[],
 ): Promise<void> {
   const writes = new WriteBehind(client);
   const projections = participants.map((projector) => ({
     projector,
-    projection: projector.begin(batch, writes.for(projector.name), store),
+    projection: projector.begin(batch, writes.for(projector.name)),
   }));
   // Reading an event nobody can interpret stops every participant; a projector's own step stops only it.
   const blame = async <T>(blamed: readonly Projector[], step: () => Promise<T>): Promise<T> => {
@@ -197,7 +191,7 @@ async function project(
       throw await failuresAfter(writes, batch, blamed, error);
     }
   };
-  const chunks = readEntityChanges(reader, batch);
+  const chunks = readEntityChanges(store, batch);
   try {
     for (;;) {
       const next = await blame(participants, () => chunks.next());

@@ -1,16 +1,9 @@
-import { OpaisError } from '../src/errors.ts';
-import type { Change } from '../src/events/change-detail.ts';
 import { deterministicEventId } from '../src/events/event-id.ts';
 import { snapshotStreamId } from '../src/events/stream-names.ts';
-import {
-  type Description,
-  feedIsEmpty,
-  type LastKnown,
-  readLastKnown,
-} from '../src/feed/change-feed-queries.ts';
+import { type Description, readLastKnown } from '../src/feed/change-feed-queries.ts';
 import { orderedChanges } from '../src/feed/ordered-changes.ts';
 import type { CopyCell } from '../src/store/postgres/copy-rows.ts';
-import type { EventReader, Projector } from './projector.ts';
+import type { Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 
@@ -35,28 +28,28 @@ const columns = [
 /**
  * The change feed's read model (docs/changes.md): one row per entity
  * event with what the feed filters on (entity type, state, changed paths)
- * and the change detail. It keys off its own rows: an entity's previous row
- * gives the stream version this event took (so its deterministic event id,
- * src/events/event-id.ts) and, for a removal, which carries no entity, the
- * entity's last known description. A first snapshot (or a rebuild) starts
- * from an empty table: every version is 1 and nothing is looked up.
+ * and the change detail (the bulk read upcasts a version-1 event). A removal
+ * carries no entity, so its row takes the entity's last known description
+ * from the entity's previous row here. The event id is the deterministic one
+ * every store gives an event (src/events/event-id.ts: snapshot stream,
+ * stream, version), which the bulk read does not carry.
  */
 export const changeFeedProjector: Projector = {
   name: 'change_feed',
-  begin(batch, writes, store) {
-    const empty = writes.read(feedIsEmpty);
+  begin(batch, writes) {
+    const snapshotStream = snapshotStreamId(new Date(`${batch.stamp.replace(' ', 'T')}Z`));
     return {
       async apply(changes) {
-        const lastKnown = (await empty)
-          ? new Map<string, LastKnown>()
-          : await writes.read((client) =>
-              readLastKnown(
-                client,
-                changes.map((change) => change.key),
-              ),
-            );
-        const detail = await upcastVersionOne(store, changes);
-        const snapshotStream = snapshotStreamId(new Date(`${batch.stamp.replace(' ', 'T')}Z`));
+        const removals = changes.filter((change) => change.type === 'CoveredEntityRemoved');
+        const lastKnown =
+          removals.length === 0
+            ? new Map<string, Description>()
+            : await writes.read((client) =>
+                readLastKnown(
+                  client,
+                  removals.map((change) => change.key),
+                ),
+              );
         writes.copy(
           'change_feed',
           columns,
@@ -65,39 +58,31 @@ export const changeFeedProjector: Projector = {
               change,
               batch,
               snapshotStream,
-              lastKnown.get(keyOf(change)),
-              detail.get(change.position),
+              lastKnown.get(`${change.key.id340b}\u0000${change.key.ceId}`),
             ),
           ),
         );
       },
-      async finish() {
-        await empty; // read even when the snapshot had no entity events, so its failure is this projector's
-      },
+      async finish() {},
     };
   },
 };
-
-const keyOf = (change: EntityChange) => `${change.key.id340b}\u0000${change.key.ceId}`;
 
 /** The change_feed row of one event, in `columns` order. */
 function changeFeedRow(
   change: EntityChange,
   batch: SnapshotBatch,
   snapshotStream: string,
-  previous: LastKnown | undefined,
-  upcast: readonly Change[] | undefined,
+  lastKnown: Description | undefined,
 ): CopyCell[] {
-  const described = change.entity ? describe(change.entity) : (previous ?? noDescription);
-  const streamVersion = (previous?.streamVersion ?? 0) + 1;
-  const changes = change.changes ?? upcast ?? [];
+  const described = change.entity ? describe(change.entity) : (lastKnown ?? noDescription);
   return [
     change.position,
-    deterministicEventId(snapshotStream, change.streamId, streamVersion),
+    deterministicEventId(snapshotStream, change.streamId, change.streamVersion),
     change.type,
     change.key.id340b,
     change.key.ceId,
-    streamVersion,
+    change.streamVersion,
     batch.asOf,
     batch.position,
     described.entityType,
@@ -106,45 +91,8 @@ function changeFeedRow(
     described.state,
     textArray(change.changedPaths),
     textArray(pathIndex(change.changedPaths)),
-    changes.length === 0 ? null : JSON.stringify(orderedChanges(changes)),
+    change.changes.length === 0 ? null : JSON.stringify(orderedChanges(change.changes)),
   ];
-}
-
-/**
- * A version-1 CoveredEntityChanged carries no change detail: the store's
- * read with detail upcasts it from the stream's previous state
- * (docs/events.md), one read per chunk that has any (logs written before
- * data contract 1.1 only).
- */
-async function upcastVersionOne(
-  store: EventReader,
-  changes: readonly EntityChange[],
-): Promise<Map<number, Change[]>> {
-  const old = changes.filter(
-    (change) => change.type === 'CoveredEntityChanged' && change.changes === undefined,
-  );
-  const upcast = new Map<number, Change[]>();
-  if (old.length === 0) return upcast;
-  const first = (old[0] as EntityChange).position;
-  const last = (old.at(-1) as EntityChange).position;
-  const events = await store.readAll({
-    after: first - 1,
-    limit: last - first + 1,
-    types: ['CoveredEntityChanged'],
-    detail: true,
-  });
-  for (const event of events)
-    if (event.type === 'CoveredEntityChanged') upcast.set(event.globalPosition, event.data.changes);
-  for (const change of old) {
-    if (!upcast.has(change.position)) {
-      throw new OpaisError(
-        'PROJECTION_FAILED',
-        `event ${change.position} (CoveredEntityChanged of ${change.streamId}) has no change detail and cannot be upcast`,
-        { position: change.position, streamId: change.streamId, eventType: change.type },
-      );
-    }
-  }
-  return upcast;
 }
 
 const noDescription: Description = { entityType: null, name: null, subName: null, state: null };

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import { runOpais } from '../test/support/run-opais.ts';
 import {
   coveredEntities,
@@ -41,7 +40,7 @@ const days = (() => {
 })();
 
 async function ingestDays(database: Database): Promise<void> {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   for (const day of days) await ingestSnapshot({ store, source: fileSource(day.file), asOf: day.asOf });
   const { failures } = await catchUpProjections(database);
   expect(failures).toEqual([]);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Change } from '../src/events/change-detail.ts';
 import { entityStreamId } from '../src/events/stream-names.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
+import type { EventStoreReader } from '../src/store/event-store.ts';
 import { entityTables } from './tables/entity-tables.ts';
 
 export interface HistoryEvent {
@@ -30,9 +30,14 @@ export interface EntityHistory {
 }
 
 /** An entity's timeline: its events with their changed paths and changes, and every version it has in the seven per-entity tables. */
-export async function entityHistory(pool: pg.Pool, id340B: string, ceId: number): Promise<EntityHistory> {
+export async function entityHistory(
+  database: { pool: pg.Pool; store: EventStoreReader },
+  id340B: string,
+  ceId: number,
+): Promise<EntityHistory> {
+  const { pool } = database;
   const streamId = entityStreamId(id340B, ceId);
-  const events = await createPostgresEventStore(pool).readStream(streamId, { detail: true });
+  const events = await database.store.readStream(streamId, { detail: true });
   const tables: TableVersions[] = [];
   for (const spec of entityTables) {
     const { rows } = await pool.query<{ version: Record<string, unknown> }>(

@@ -1,7 +1,7 @@
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import { type CurrentVersion, diffVersions } from './scd2-diff.ts';
-import type { EntityTableSpec, Row } from './table-spec.ts';
+import { type EntityTableSpec, entityKey, type Row } from './table-spec.ts';
 import {
   type ExpiredVersion,
   expireVersions,
@@ -67,8 +67,4 @@ export function entityTableProjector(spec: EntityTableSpec): Projector {
 function nextRows(spec: EntityTableSpec, change: EntityChange): Row[] {
   const entity = change.entity;
   return entity === undefined ? [] : deriveFor(change, spec.table, () => spec.rows(entity, change.key));
-}
-
-function entityKey(id340b: unknown, ceId: unknown): string {
-  return `${id340b}\u0000${ceId}`;
 }

@@ -10,7 +10,8 @@ import { createPool } from '../src/db/open-database.ts';
 import { freePort } from '../src/free-port.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
+import type { EventStore } from '../src/store/event-store.ts';
+import { openEventStore } from '../src/store/open-event-store.ts';
 import { coveredEntities, tempDir, writeSnapshot } from '../test/support/snapshot-fixtures.ts';
 
 /**
@@ -25,6 +26,7 @@ const dir = tempDir('opais-follow-');
 chmodSync(dir, 0o755); // as root the server runs as `postgres`, which must reach its data dir
 let server: EmbeddedPostgres;
 let pool: pg.Pool;
+let store: EventStore;
 let url: string;
 let follower: ChildProcess;
 let log = '';
@@ -46,6 +48,7 @@ beforeAll(async () => {
   url = `postgres://opais:opais@127.0.0.1:${port}/postgres`;
   pool = createPool(url, schema, 2);
   await migrate(pool, schema);
+  store = await openEventStore({ backend: 'postgres', postgres: { pool, connectionString: url } });
   follower = spawn(process.execPath, [cli, 'project', '--follow', '--poll-interval', '3600'], {
     env: { ...process.env, DATABASE_URL: url, OPAIS_SCHEMA: schema },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +68,7 @@ afterAll(async () => {
 async function ingestDay(day: number, count: number): Promise<number> {
   const file = writeSnapshot(dir, `day${day}.json`, coveredEntities(count));
   const summary = await ingestSnapshot({
-    store: createPostgresEventStore(pool),
+    store,
     source: fileSource(file),
     asOf: new Date(Date.UTC(2026, 10, day, 5)),
   });

@@ -1,6 +1,5 @@
-import pg from 'pg';
 import type { Database } from '../src/db/open-database.ts';
-import { eventsChannel } from '../src/store/postgres/begin-ingest.ts';
+import type { Subscription } from '../src/store/event-store.ts';
 import { type CatchUpOptions, catchUpProjections } from './catch-up-projections.ts';
 
 export interface FollowOptions extends Pick<CatchUpOptions, 'onSnapshot'> {
@@ -15,7 +14,7 @@ const maxBackoffMs = 30_000;
 
 /**
  * Keeps the projections caught up until `signal` aborts: an ingest's commit
- * notifies `opais_events` and wakes us at once; a poll covers notifications
+ * wakes us at once through the store's subscription; a poll covers notifications
  * missed while disconnected. When the database goes away (restart, network)
  * we retry with exponential backoff and catch up when it is back. A
  * projector stopped by a poison event is retried on notifications (a new
@@ -25,18 +24,22 @@ export async function followProjections(database: Database, options: FollowOptio
   const log = options.log ?? (() => {});
   const pollIntervalMs = options.pollIntervalMs ?? 30_000;
   const wake = wakeup(options.signal);
-  let listener: pg.Client | undefined;
+  let listener: Subscription | undefined;
   let backoffMs = minBackoffMs;
   let retryFailed = true;
   try {
     while (!options.signal.aborted) {
       try {
         if (!listener) {
-          listener = await listen(database.connectionString, wake.notify, (lost) => {
-            if (listener === lost) listener = undefined;
-            wake.notify();
+          const subscription = await database.store.subscribe({
+            onCommit: wake.notify,
+            onLost: () => {
+              if (listener === subscription) listener = undefined;
+              wake.notify();
+            },
           });
-          log(`listening on ${eventsChannel}`);
+          listener = subscription;
+          log(`listening for commits to the ${database.store.kind} event store`);
         }
         const result = await catchUpProjections(database, {
           signal: options.signal,
@@ -49,7 +52,7 @@ export async function followProjections(database: Database, options: FollowOptio
         retryFailed = (await wake.wait(pollIntervalMs)) === 'notified';
       } catch (error) {
         log(`projection paused: ${(error as Error).message}; retrying in ${backoffMs} ms`);
-        await listener?.end().catch(() => {});
+        await listener?.close();
         listener = undefined;
         await wake.wait(backoffMs);
         backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
@@ -57,28 +60,8 @@ export async function followProjections(database: Database, options: FollowOptio
       }
     }
   } finally {
-    await listener?.end().catch(() => {});
+    await listener?.close();
   }
-}
-
-async function listen(
-  connectionString: string,
-  onNotify: () => void,
-  onLost: (client: pg.Client) => void,
-): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString });
-  client.on('notification', onNotify);
-  client.on('error', () => onLost(client));
-  client.on('end', () => onLost(client));
-  try {
-    await client.connect();
-    await client.query(`listen ${eventsChannel}`);
-  } catch (error) {
-    client.removeAllListeners();
-    await client.end().catch(() => {});
-    throw error;
-  }
-  return client;
 }
 
 /** A latch: `wait` resolves on the next `notify` (or one that came since the last wait), a timeout or the abort. */

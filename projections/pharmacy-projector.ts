@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import { diffVersions } from './scd2-diff.ts';
-import type { Row } from './table-spec.ts';
+import { entityKey, type Row } from './table-spec.ts';
 import {
   dimPharmacy,
   keepBestSource,
@@ -31,10 +31,6 @@ interface StoredSource {
   /** Its row's address, stable within the transaction (the projectors' lock keeps other writers out). */
   tid: string;
   source: Row;
-}
-
-function entityKey(id340b: string, ceId: string): string {
-  return `${id340b}\u0000${ceId}`;
 }
 
 /** The stored sources of some entities, by entity and then by the source's JSON (a multiset). */

@@ -3,7 +3,6 @@ import type { Database } from '../src/db/open-database.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { canonicalEntityJson } from '../src/snapshot/canonicalise.ts';
 import { fileSource } from '../src/source/file-source.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import { createRandom, type Random } from '../test/generator/random.ts';
 import { generateSeriesDays } from '../test/generator/series.ts';
 import { tempDir, writeSnapshot } from '../test/support/snapshot-fixtures.ts';
@@ -35,7 +34,7 @@ describe.each(seeds)('random snapshot series %s', (seed) => {
 
   beforeAll(async () => {
     database = await createTestDatabase('prop');
-    const store = createPostgresEventStore(database.pool);
+    const store = database.store;
     const random = createRandom('projection-properties', seed);
     const dir = tempDir();
     const series = generateSeriesDays({

@@ -70,12 +70,7 @@ export async function withScratchLock<T>(
   }
 }
 
-/**
- * A pool whose unqualified names find the scratch schema's tables first,
- * then the live events. Three connections: the projection's transaction, its
- * reader, and the event-store reads a projector makes (the change feed's
- * upcast of version-1 events).
- */
+/** A pool whose unqualified names find the scratch schema's tables first, then the live events. */
 export function scratchPool(connectionString: string, scratchSchema: string, liveSchema: string): pg.Pool {
-  return createPool(connectionString, `${scratchSchema},${liveSchema}`, 3);
+  return createPool(connectionString, `${scratchSchema},${liveSchema}`, 2);
 }

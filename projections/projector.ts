@@ -1,5 +1,4 @@
 import { OpaisError } from '../src/errors.ts';
-import type { EventStore } from '../src/store/event-store.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { Writes } from './write-behind.ts';
@@ -13,11 +12,8 @@ import type { Writes } from './write-behind.ts';
  */
 export interface Projector {
   readonly name: string;
-  begin(batch: SnapshotBatch, writes: Writes, store: EventReader): SnapshotProjection;
+  begin(batch: SnapshotBatch, writes: Writes): SnapshotProjection;
 }
-
-/** What a projector may read from the event store beside the chunks it is given. */
-export type EventReader = Pick<EventStore, 'readAll'>;
 
 export interface SnapshotProjection {
   apply(changes: readonly EntityChange[]): Promise<void>;

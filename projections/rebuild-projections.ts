@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import type { Database } from '../src/db/open-database.ts';
+import type { EventStoreReader } from '../src/store/event-store.ts';
+import { projectLockKey } from '../src/store/postgres/plans.ts';
 import { type CatchUpOptions, catchUpProjections } from './catch-up-projections.ts';
 import type { ProjectorFailure } from './checkpoints.ts';
 import {
@@ -37,10 +38,13 @@ export async function rebuildProjections(
     const result: RebuildResult = { snapshots: 0, failures: [], durationMs: 0 };
     try {
       for (;;) {
-        const run = await catchUpProjections({ pool }, { ...options, retryFailed: false });
+        const run = await catchUpProjections(
+          { pool, store: database.store },
+          { ...options, retryFailed: false },
+        );
         result.snapshots += run.snapshots;
         result.failures.push(...run.failures);
-        if (await swapIn(database.pool, target, database.schema)) break;
+        if (await swapIn(database.pool, database.store, target, database.schema)) break;
       }
     } finally {
       await pool.end();
@@ -52,17 +56,23 @@ export async function rebuildProjections(
 }
 
 /** Moves the rebuilt tables into `live` if they are caught up with the last snapshot; false if not yet. */
-async function swapIn(pool: pg.Pool, rebuilt: string, live: string): Promise<boolean> {
+async function swapIn(
+  pool: pg.Pool,
+  store: EventStoreReader,
+  rebuilt: string,
+  live: string,
+): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('begin');
     // Readers hold the live tables only for a query's length; give up rather than wait forever behind a stuck one.
     await client.query("set local lock_timeout = '60s'");
-    await client.query('select pg_advisory_xact_lock($1)', [advisoryLockKey(`project:${live}`)]);
+    await client.query('select pg_advisory_xact_lock($1)', [projectLockKey(live)]);
+    // Read under the lock: no runner moves now, and a snapshot committed after this read is caught up by the live runners.
+    const head = await store.headPosition();
     const { rows: behind } = await client.query(
-      `select 1 from ${rebuilt}.projector_checkpoints
-        where error is null
-          and position < (select coalesce(max(global_position), 0) from ${live}.events where event_type = 'SnapshotIngested')`,
+      `select 1 from ${rebuilt}.projector_checkpoints where error is null and position < $1`,
+      [head],
     );
     if (behind.length > 0) {
       await client.query('rollback');

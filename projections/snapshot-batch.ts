@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { EventStoreReader } from '../src/store/event-store.ts';
 
 /**
  * One snapshot's events as the projectors apply them: everything after
@@ -17,15 +17,13 @@ export interface SnapshotBatch {
 }
 
 export async function nextSnapshotBatch(
-  client: pg.ClientBase,
+  store: EventStoreReader,
   after: number,
 ): Promise<SnapshotBatch | undefined> {
-  const { rows } = await client.query<{ position: number; stamp: string }>(
-    `select global_position as position, to_char(as_of at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as stamp
-       from events where event_type = 'SnapshotIngested' and global_position > $1
-      order by global_position limit 1`,
-    [after],
-  );
-  const row = rows[0];
-  return row ? { after, position: row.position, asOf: `${row.stamp}+00`, stamp: row.stamp } : undefined;
+  const [marker] = await store.readAll({ after, limit: 1, types: ['SnapshotIngested'] });
+  if (!marker) return undefined;
+  // As-of instants are JavaScript dates (milliseconds); the tables' text form has microseconds.
+  const iso = marker.asOf;
+  const stamp = `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+  return { after, position: marker.globalPosition, asOf: `${stamp}+00`, stamp };
 }

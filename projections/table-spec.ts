@@ -32,3 +32,8 @@ export interface EntityKey {
   id340b: string;
   ceId: string;
 }
+
+/** An entity's key as one map key (a row's id340b and ce_id cells, or an EntityKey's parts). */
+export function entityKey(id340b: unknown, ceId: unknown): string {
+  return `${id340b}\u0000${ceId}`;
+}

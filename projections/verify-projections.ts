@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { advisoryLockKey } from '../src/db/advisory-lock-key.ts';
 import type { Database } from '../src/db/open-database.ts';
+import { projectLockKey } from '../src/store/postgres/plans.ts';
 import { type CatchUpOptions, catchUpProjections } from './catch-up-projections.ts';
 import {
   createProjectionSchema,
@@ -57,7 +57,10 @@ export async function verifyProjections(
     try {
       for (;;) {
         const targets = await livePositions(database.pool, database.schema);
-        const run = await catchUpProjections({ pool }, { until: targets, onSnapshot: options.onSnapshot });
+        const run = await catchUpProjections(
+          { pool, store: database.store },
+          { until: targets, onSnapshot: options.onSnapshot },
+        );
         snapshotsReplayed += run.snapshots;
         const compared = await compareUnderLock(database.pool, database.schema, scratch, targets, limit);
         if (!compared) continue;
@@ -95,7 +98,7 @@ async function compareUnderLock(
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('select pg_advisory_xact_lock($1)', [advisoryLockKey(`project:${live}`)]);
+    await client.query('select pg_advisory_xact_lock($1)', [projectLockKey(live)]);
     const now = await livePositions(client, live);
     if ([...now].some(([projector, position]) => targets.get(projector) !== position)) return undefined;
     const { rows: tables } = await client.query<{ name: string }>(

@@ -5,7 +5,6 @@ import type { Database } from '../src/db/open-database.ts';
 import type { StoredEvent } from '../src/events/event-types.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
-import { createPostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
 import { runOpais } from './support/run-opais.ts';
 import {
   coveredEntities,
@@ -60,7 +59,7 @@ const days = (() => {
 })();
 
 async function ingestDays(database: Database, afterIngest: () => Promise<void> = async () => {}) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   for (const day of days) {
     await ingestSnapshot({ store, source: fileSource(day.file), asOf: day.asOf });
     await afterIngest();
@@ -99,7 +98,7 @@ describe('a log written as version 1 and the same days written as version 2', ()
   it('hold version 1 and version 2 changes as stored', async () => {
     const stored = async (database: Database) =>
       (
-        await createPostgresEventStore(database.pool).readAll({
+        await database.store.readAll({
           limit: 10_000,
           types: ['CoveredEntityChanged'],
         })
@@ -110,8 +109,7 @@ describe('a log written as version 1 and the same days written as version 2', ()
   });
 
   it('give the same feed, with every change detailed', async () => {
-    const feed = (database: Database) =>
-      createPostgresEventStore(database.pool).readAll({ limit: 10_000, detail: true });
+    const feed = (database: Database) => database.store.readAll({ limit: 10_000, detail: true });
     const [fromV1, fromV2] = [await feed(v1), await feed(v2)];
     expect(fromV1.map(comparable)).toEqual(fromV2.map(comparable));
     const terminated = fromV1.find(
@@ -154,10 +152,7 @@ describe('a log written as version 1 and the same days written as version 2', ()
       ['DSH000004', 4],
       ['DSH000005', 5],
     ] as const) {
-      const [fromV1, fromV2] = [
-        await entityHistory(v1.pool, id340B, ceId),
-        await entityHistory(v2.pool, id340B, ceId),
-      ];
+      const [fromV1, fromV2] = [await entityHistory(v1, id340B, ceId), await entityHistory(v2, id340B, ceId)];
       expect(fromV1).toEqual(fromV2);
       expect(
         fromV1.events.some((event) => event.type === 'CoveredEntityChanged' && event.changes?.length),

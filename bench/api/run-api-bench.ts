@@ -22,7 +22,7 @@ import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { readReport } from '../../src/report/read-report.ts';
 import { renderReport } from '../../src/report/render-report.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
+import type { EventStore } from '../../src/store/event-store.ts';
 import { defaultBenchDatabaseUrl, withBenchSchema } from '../bench-schema.ts';
 import { fullScale, prepareSeries, quickScale } from '../prepare-series.ts';
 import { repositoryRoot } from '../run-child.ts';
@@ -53,7 +53,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const series = await prepareSeries(quick ? quickScale : fullScale, log);
 await withBenchSchema(databaseUrl, async (schema) => {
-  const store = createPostgresEventStore(schema.pool);
+  const store = schema.store;
   for (const day of series.days) {
     const started = performance.now();
     const summary = await ingestSnapshot({
@@ -73,7 +73,7 @@ await withBenchSchema(databaseUrl, async (schema) => {
   // Fresh planner statistics, as autovacuum would gather them after a load this size.
   await schema.pool.query('analyze');
   const headPosition = await readFeedHead(schema.pool);
-  const snapshots = await createPostgresEventStore(schema.pool).listSnapshots();
+  const snapshots = await store.listSnapshots();
   // The first page after day 0: daily changes, most of them Changed events with detail.
   const firstDelta = encodeCursor(snapshots[0]?.globalPosition ?? 0);
   const { rows: changedKeys } = await schema.pool.query<{
@@ -161,10 +161,10 @@ await withBenchSchema(databaseUrl, async (schema) => {
  * connection included). Medians of five runs and of three.
  */
 async function benchReports(
-  schema: { pool: pg.Pool; env: NodeJS.ProcessEnv },
+  schema: { pool: pg.Pool; store: EventStore; env: NodeJS.ProcessEnv },
   snapshots: ReadonlyArray<{ asOf: Date }>,
 ): Promise<void> {
-  const store = createPostgresEventStore(schema.pool);
+  const store = schema.store;
   const median = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const lines = [

@@ -6,10 +6,9 @@
  *   ingest.ts --file F --as-of ISO
  */
 import { parseArgs } from 'node:util';
-import { createPool } from '../../src/db/open-database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { reportResult } from '../run-child.ts';
 
 const { values } = parseArgs({ options: { file: { type: 'string' }, 'as-of': { type: 'string' } } });
@@ -18,9 +17,9 @@ if (!values.file || !values['as-of'] || !databaseUrl || !schema) {
   throw new Error('usage: DATABASE_URL=... OPAIS_SCHEMA=... ingest.ts --file F --as-of ISO');
 }
 
-const pool = createPool(databaseUrl, schema);
+const database = await openDatabase({ migrate: false });
 try {
-  const store = createPostgresEventStore(pool);
+  const store = database.store;
   const started = performance.now();
   const summary = await ingestSnapshot({
     store,
@@ -31,5 +30,5 @@ try {
   const { registered, changed, removed, unchanged, skipped, alreadyApplied } = summary;
   reportResult({ wallMs, registered, changed, removed, unchanged, skipped, alreadyApplied });
 } finally {
-  await pool.end();
+  await database.close();
 }

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { projectors } from '../../projections/projectors.ts';
-import { createPool } from '../../src/db/open-database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { reportResult } from '../run-child.ts';
 import { countProjectedRows } from './projected-rows.ts';
 
@@ -19,17 +19,17 @@ if (!Number.isSafeInteger(until) || !databaseUrl || !schema) {
   throw new Error('usage: DATABASE_URL=... OPAIS_SCHEMA=... project.ts --until POSITION');
 }
 
-const pool = createPool(databaseUrl, schema);
+const database = await openDatabase({ migrate: false });
+const { pool } = database;
 try {
   const before = await countProjectedRows(pool);
   const started = performance.now();
-  const result = await catchUpProjections(
-    { pool },
-    { until: new Map(projectors.map((projector) => [projector.name, until])) },
-  );
+  const result = await catchUpProjections(database, {
+    until: new Map(projectors.map((projector) => [projector.name, until])),
+  });
   const wallMs = performance.now() - started;
   const rowsWritten = (await countProjectedRows(pool)) - before;
   reportResult({ wallMs, snapshots: result.snapshots, failures: result.failures.length, rowsWritten });
 } finally {
-  await pool.end();
+  await database.close();
 }

@@ -24,10 +24,7 @@ export const projectionsSection: BenchSection = {
           ['--file', day.path, '--as-of', day.asOf],
           schema.env,
         );
-        const { rows } = await schema.pool.query<{ position: number }>(
-          "select max(global_position)::int as position from events where event_type = 'SnapshotIngested'",
-        );
-        positions.push(rows[0]?.position ?? 0);
+        positions.push(await schema.store.headPosition());
       }
       const [day0, day1] = positions;
       if (day0 === undefined || day1 === undefined) throw new Error('the series needs two days');

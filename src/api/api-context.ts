@@ -1,13 +1,12 @@
 import type pg from 'pg';
-import type { EventStore } from '../store/event-store.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 import type { ChangeSignal } from './change-signal.ts';
 import type { ResponseCache } from './response-cache.ts';
 
-/** What the route modules share: the read-only pool, the cache of immutable answers and the live-stream wake-ups. */
+/** What the route modules share: the read-only pool, the event store's read side, the cache of immutable answers and the live-stream wake-ups. */
 export interface ApiContext {
   pool: pg.Pool;
-  /** The event store, read through its port (snapshots, streams). */
-  store: EventStore;
+  store: EventStoreReader;
   responseCache: ResponseCache;
   changeSignal: ChangeSignal;
   /** Live streams allowed open at once. */

@@ -8,7 +8,6 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 
 let database: Database;
 let api: RunningApi;
@@ -18,7 +17,7 @@ const token = 'test-token-3f9a';
 const authorised = { authorization: `Bearer ${token}` };
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = createPostgresEventStore(database.pool);
+  const store = database.store;
   return ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
 }
 
@@ -73,7 +72,7 @@ describe('the API server', () => {
 
   it('reports health with the head and every projector lag', async () => {
     const { status, body } = await api.get('/health');
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'ok',

@@ -1,9 +1,11 @@
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseUrl } from '../../test/support/test-database.ts';
+import { createPool } from '../db/open-database.ts';
+import { registeredEvent } from '../events/entity-events.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { openEventStore } from '../store/open-event-store.ts';
+import { testSnapshot } from '../store/testing/test-snapshot.ts';
 import { type ChangeSignal, createChangeSignal } from './change-signal.ts';
 
-const channel = `opais_test_${process.pid}`;
 let signal: ChangeSignal | undefined;
 afterEach(() => signal?.close());
 
@@ -15,13 +17,17 @@ async function waitUntil(check: () => boolean, timeoutMs: number) {
   }
 }
 
+async function commitOne(store: EventStore, day: number) {
+  const asOf = new Date(Date.UTC(2026, 0, day));
+  const session = await store.beginIngest({ asOf });
+  await session.append([registeredEvent({ id340B: `A${day}`, ceId: day, streamVersion: 1 }, 'h', '{}')]);
+  await session.commit(testSnapshot(asOf, `sha-${day}`));
+}
+
 describe('change signal', () => {
-  it('wakes a waiter on NOTIFY, long before its poll interval', async () => {
-    signal = createChangeSignal({
-      connectionString: testDatabaseUrl,
-      channel,
-      listeningPollIntervalMs: 60_000,
-    });
+  it('wakes a waiter on a commit, long before its poll interval', async () => {
+    const store = await openEventStore({ backend: 'memory' });
+    signal = createChangeSignal({ subscribe: store.subscribe, listeningPollIntervalMs: 60_000 });
     const abort = new AbortController();
     void signal.wait(signal.version, abort.signal);
     await waitUntil(() => signal?.listening === true, 5000);
@@ -29,21 +35,15 @@ describe('change signal', () => {
     const seen = signal.version;
     const started = Date.now();
     const woken = signal.wait(seen, abort.signal);
-    const client = new pg.Client({ connectionString: testDatabaseUrl });
-    await client.connect();
-    await client.query('select pg_notify($1, $2)', [channel, '42']);
-    await client.end();
+    await commitOne(store, 1);
     await woken;
     expect(Date.now() - started).toBeLessThan(2000);
     expect(signal.version).toBeGreaterThan(seen);
   });
 
-  it('does not wait when a notification came after the version the waiter saw', async () => {
-    signal = createChangeSignal({
-      connectionString: testDatabaseUrl,
-      channel,
-      listeningPollIntervalMs: 60_000,
-    });
+  it('does not wait when a commit came after the version the waiter saw', async () => {
+    const store = await openEventStore({ backend: 'memory' });
+    signal = createChangeSignal({ subscribe: store.subscribe, listeningPollIntervalMs: 60_000 });
     const abort = new AbortController();
     void signal.wait(signal.version, abort.signal);
     await waitUntil(() => signal?.listening === true, 5000);
@@ -53,12 +53,13 @@ describe('change signal', () => {
   });
 
   it('falls back to polling when it cannot listen, and stops waiting on abort', async () => {
-    signal = createChangeSignal({
-      connectionString: 'postgres://postgres@127.0.0.1:1/none',
-      channel,
-      pollIntervalMs: 100,
-      reconnectDelayMs: 50,
+    const unreachable = 'postgres://postgres@127.0.0.1:1/none';
+    const pool = createPool(unreachable, 'none');
+    const store = await openEventStore({
+      backend: 'postgres',
+      postgres: { pool, connectionString: unreachable },
     });
+    signal = createChangeSignal({ subscribe: store.subscribe, pollIntervalMs: 100, reconnectDelayMs: 50 });
     const abort = new AbortController();
     const started = Date.now();
     await signal.wait(signal.version, abort.signal);
@@ -68,5 +69,6 @@ describe('change signal', () => {
     const waiting = signal.wait(signal.version, abort.signal);
     abort.abort();
     await waiting;
+    await pool.end();
   });
 });

@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type { EventStoreReader, Subscription } from '../store/event-store.ts';
 
 /**
- * Wakes the live change streams when an ingest commits. Ingest commits call
- * `pg_notify('opais_events', <position>)`; one LISTEN connection per server
- * (opened when the first stream waits) turns that into a wake-up. Every wait
+ * Wakes the live change streams when an ingest commits: one subscription to
+ * the event store per server (opened when the first stream waits; LISTEN on
+ * PostgreSQL) turns commits into wake-ups. Every wait
  * is also bounded by a poll interval, short while the listener is down (no
  * notifications, e.g. after a database restart, until it reconnects) and
  * long while it is up (in case a notification was lost in a reconnect).
@@ -18,8 +18,7 @@ export interface ChangeSignal {
 }
 
 export interface ChangeSignalOptions {
-  connectionString: string;
-  channel: string;
+  subscribe: EventStoreReader['subscribe'];
   /** Poll interval while no listener is connected. */
   pollIntervalMs?: number;
   /** Poll interval while the listener is connected. */
@@ -33,7 +32,9 @@ export function createChangeSignal(options: ChangeSignalOptions): ChangeSignal {
   const reconnectDelayMs = options.reconnectDelayMs ?? 5000;
   const waiters = new Set<() => void>();
   let version = 0;
-  let client: pg.Client | undefined;
+  let subscription: Subscription | undefined;
+  /** The attempt whose subscription is current; a loss reported by an older one is ignored. */
+  let current: object | undefined;
   let listening = false;
   let connecting = false;
   let closed = false;
@@ -44,11 +45,7 @@ export function createChangeSignal(options: ChangeSignalOptions): ChangeSignal {
     for (const wake of [...waiters]) wake();
   };
 
-  const dropClient = (failed: pg.Client) => {
-    if (client !== failed) return;
-    client = undefined;
-    listening = false;
-    failed.end().catch(() => {});
+  const reconnectLater = () => {
     if (closed) return;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined;
@@ -57,24 +54,31 @@ export function createChangeSignal(options: ChangeSignalOptions): ChangeSignal {
   };
 
   async function connect(): Promise<void> {
-    if (closed || client || connecting) return;
+    if (closed || subscription || connecting) return;
     connecting = true;
-    const candidate = new pg.Client({ connectionString: options.connectionString });
-    candidate.on('error', () => dropClient(candidate));
-    candidate.on('end', () => dropClient(candidate));
-    candidate.on('notification', (message) => {
-      if (message.channel === options.channel) wakeAll();
-    });
-    client = candidate;
+    const attempt = {};
     try {
-      await candidate.connect();
-      await candidate.query(`listen ${pg.escapeIdentifier(options.channel)}`);
-      if (closed) await candidate.end();
-      else listening = true;
+      const opened = await options.subscribe({
+        onCommit: wakeAll,
+        onLost: () => {
+          if (current !== attempt) return;
+          current = undefined;
+          subscription = undefined;
+          listening = false;
+          reconnectLater();
+        },
+      });
+      if (closed) {
+        await opened.close();
+      } else {
+        current = attempt;
+        subscription = opened;
+        listening = true;
+      }
       // Events may have been committed while nobody listened.
       wakeAll();
     } catch {
-      dropClient(candidate);
+      reconnectLater();
     } finally {
       connecting = false;
     }
@@ -88,7 +92,7 @@ export function createChangeSignal(options: ChangeSignalOptions): ChangeSignal {
       return listening;
     },
     wait(seenVersion, abort) {
-      if (!client && !reconnectTimer) void connect();
+      if (!subscription && !reconnectTimer) void connect();
       if (version !== seenVersion || abort.aborted || closed) return Promise.resolve();
       return new Promise((resolve) => {
         const done = () => {
@@ -106,10 +110,11 @@ export function createChangeSignal(options: ChangeSignalOptions): ChangeSignal {
       closed = true;
       clearTimeout(reconnectTimer);
       for (const wake of [...waiters]) wake();
-      const current = client;
-      client = undefined;
+      const open = subscription;
+      subscription = undefined;
+      current = undefined;
       listening = false;
-      await current?.end().catch(() => {});
+      await open?.close();
     },
   };
 }

@@ -4,7 +4,6 @@ import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
 import { coveredEntities, coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -106,7 +105,7 @@ describe('GET /changes/stream', () => {
     const page = await api.get('/changes?limit=1000');
     expect(stream.items()).toEqual(page.body.items);
     // The last message's id is the cursor after the last entity event: past SnapshotIngested too.
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(stream.lastId()).toBe(encodeCursor(head));
   });
 

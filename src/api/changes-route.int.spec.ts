@@ -5,7 +5,6 @@ import { coveredEntities, coveredEntity, tempDir } from '../../test/support/snap
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { entityEventTypes, type StoredEvent } from '../events/event-types.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -32,7 +31,7 @@ async function ingest(name: string, entities: unknown[], asOf: Date) {
 }
 
 async function entityEvents(): Promise<StoredEvent[]> {
-  const events = await createPostgresEventStore(database.pool).readAll({ after: 0, limit: 1_000_000 });
+  const events = await database.store.readAll({ after: 0, limit: 1_000_000 });
   return events.filter((event) => (entityEventTypes as readonly string[]).includes(event.type));
 }
 
@@ -159,7 +158,7 @@ describe('GET /changes', () => {
 
   it('moves a filtered cursor past the events it skipped, so a follower does not rescan them', async () => {
     const { body } = await api.get('/changes?type=removed&limit=100');
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(body.next).toBe(encodeCursor(head));
   });
 

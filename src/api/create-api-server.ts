@@ -1,8 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { projectionsChannel } from '../../projections/checkpoints.ts';
+import { subscribeToProjections } from '../../projections/subscribe-projections.ts';
+import type { EventStoreBackend } from '../config.ts';
 import { OpaisError } from '../errors.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
+import { openEventStore } from '../store/open-event-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { createApiPool } from './api-pool.ts';
 import { installBearerAuth } from './bearer-auth.ts';
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   connectionString: string;
   /** The schema of the event store and projections. */
   schema: string;
+  /** Which backend keeps the events (default postgres). */
+  eventStore?: EventStoreBackend;
   /** When set, data routes require `Authorization: Bearer <token>`. */
   token?: string;
   /** Requests per minute per client address (default 6000); 0 turns the limit off. */
@@ -61,15 +64,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     schema: options.schema,
     max: options.poolSize,
   });
+  const store = await openEventStore({
+    backend: options.eventStore ?? 'postgres',
+    postgres: { pool, connectionString: options.connectionString },
+  });
   const closing = new AbortController();
   const context: ApiContext = {
     pool,
-    store: createPostgresEventStore(pool),
+    store,
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
-      connectionString: options.connectionString,
       // The feed is read from the change_feed table, which moves when projectors commit, not when events are appended.
-      channel: projectionsChannel,
+      subscribe: (handlers) => subscribeToProjections(options.connectionString, handlers),
       pollIntervalMs: options.pollIntervalMs,
     }),
     maxStreams: options.maxStreams ?? 100,
@@ -83,6 +89,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   app.addHook('onClose', async () => {
     await context.changeSignal.close();
+    await store.close();
     await pool.end();
   });
 

@@ -1,5 +1,6 @@
+import type { EntityEventType } from '../events/event-types.ts';
 import type { FeedFilter } from '../feed/change-feed-queries.ts';
-import { type EntityEventType, eventTypeAliases } from './schemas.ts';
+import { eventTypeAliases } from './schemas.ts';
 
 export interface FeedFilterQuery {
   type?: string[];

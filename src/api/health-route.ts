@@ -46,7 +46,7 @@ export function registerHealthRoute(app: FastifyInstance, context: ApiContext): 
       },
     },
     async () => {
-      const head = await readStoreHead(context.pool);
+      const head = await readStoreHead(context);
       const failed = head.projectors.some((projector) => projector.error !== null);
       return { status: failed ? 'degraded' : 'ok', database: 'up', ...head };
     },

@@ -68,7 +68,7 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
       },
     },
     async (_request, reply) => {
-      const [store, totals] = await Promise.all([readStoreHead(context.pool), readTotals(context)]);
+      const [store, totals] = await Promise.all([readStoreHead(context), readTotals(context)]);
       snapshots.set(totals.snapshots);
       if (store.lastSnapshotAsOf) lastAsOf.set(Date.parse(store.lastSnapshotAsOf) / 1000);
       for (const [type, count] of Object.entries(totals.events)) entityEvents.set({ type }, count);

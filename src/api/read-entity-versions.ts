@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { Change } from '../events/change-detail.ts';
-import type { CanonicalEntity, CoveredEntityChangedV1 } from '../events/event-types.ts';
+import type { CanonicalEntity, CoveredEntityChangedV1, EntityEventType } from '../events/event-types.ts';
 import { upcastEntityChanged } from '../events/upcast-entity-changed.ts';
 import { orderedChanges } from '../feed/ordered-changes.ts';
 import { canonicalValue } from '../snapshot/canonicalise.ts';
-import type { EntityEventType } from './schemas.ts';
 
 /** One version of an entity: the event that made it and the state after it (none after a removal). */
 export interface EntityVersion {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type ProjectorStatus, projectionStatus } from '../../projections/projection-status.ts';
+import type { EventStoreReader } from '../store/event-store.ts';
 
 export interface StoreHead {
   headPosition: number;
@@ -9,18 +10,15 @@ export interface StoreHead {
 }
 
 /** The event store's head, its latest snapshot and how far each projector is behind. */
-export async function readStoreHead(pool: pg.Pool): Promise<StoreHead> {
-  const [head, projectors] = await Promise.all([
-    pool.query<{ head: number; last_as_of: Date | null }>(
-      `select (select coalesce(max(global_position), 0) from events) as head,
-              (select max(as_of) from snapshots) as last_as_of`,
-    ),
-    projectionStatus({ pool }),
+export async function readStoreHead(context: { pool: pg.Pool; store: EventStoreReader }): Promise<StoreHead> {
+  const [headPosition, lastSnapshot, projectors] = await Promise.all([
+    context.store.headPosition(),
+    context.store.lastSnapshot(),
+    projectionStatus(context),
   ]);
-  const row = head.rows[0];
   return {
-    headPosition: row?.head ?? 0,
-    lastSnapshotAsOf: row?.last_as_of ? row.last_as_of.toISOString() : null,
+    headPosition,
+    lastSnapshotAsOf: lastSnapshot ? lastSnapshot.asOf.toISOString() : null,
     projectors,
   };
 }

@@ -1,4 +1,4 @@
-import { entityEventTypes } from '../events/event-types.ts';
+import { type EntityEventType, entityEventTypes } from '../events/event-types.ts';
 import { asOfPattern } from './as-of-param.ts';
 
 /**
@@ -6,8 +6,6 @@ import { asOfPattern } from './as-of-param.ts';
  * them (unknown parameters are refused, not dropped), serialises answers
  * with them and publishes them in the OpenAPI document.
  */
-export type EntityEventType = (typeof entityEventTypes)[number];
-
 /** `type=` takes the event type names or their short forms. */
 export const eventTypeAliases: Readonly<Record<string, EntityEventType>> = {
   CoveredEntityRegistered: 'CoveredEntityRegistered',

@@ -2,17 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.ts';
 import { errorResponses, listOf } from './schemas.ts';
 
-interface Row {
-  as_of: Date;
-  sha256: string;
-  global_position: number;
-  source: unknown;
-  counts: unknown;
-  duration_ms: number;
-  ingested_at: Date;
-  data_quality_problem_count: number | null;
-}
-
 /** GET /snapshots: the ingest audit, one item per applied snapshot, oldest first. */
 export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext): void {
   app.get(
@@ -48,25 +37,17 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
         },
       },
     },
-    async () => {
-      const { rows } = await context.pool.query<Row>(
-        `select s.as_of, s.sha256, s.global_position, s.source, s.counts, s.duration_ms, s.ingested_at,
-                (e.data->>'dataQualityProblemCount')::int as data_quality_problem_count
-           from snapshots s left join events e on e.global_position = s.global_position
-          order by s.as_of`,
-      );
-      return {
-        items: rows.map((row) => ({
-          asOf: row.as_of.toISOString(),
-          sha256: row.sha256,
-          position: row.global_position,
-          source: row.source,
-          counts: row.counts,
-          dataQualityProblemCount: row.data_quality_problem_count,
-          durationMs: row.duration_ms,
-          ingestedAt: row.ingested_at.toISOString(),
-        })),
-      };
-    },
+    async () => ({
+      items: (await context.store.listSnapshots()).map((snapshot) => ({
+        asOf: snapshot.asOf.toISOString(),
+        sha256: snapshot.sha256,
+        position: snapshot.globalPosition,
+        source: snapshot.source,
+        counts: snapshot.counts,
+        dataQualityProblemCount: snapshot.dataQualityProblemCount,
+        durationMs: snapshot.durationMs,
+        ingestedAt: snapshot.ingestedAt.toISOString(),
+      })),
+    }),
   );
 }

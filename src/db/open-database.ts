@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { type OpaisConfig, readConfig } from '../config.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { openEventStore } from '../store/open-event-store.ts';
 import { migrate } from './migrate.ts';
 
 // int8 (positions, counts) as JS numbers: positions stay far below 2^53.
@@ -10,6 +12,8 @@ export interface Database {
   /** The schema every query runs in (set as the connections' search_path). */
   schema: string;
   connectionString: string;
+  /** The configured event store (EVENT_STORE), from openEventStore. */
+  store: EventStore;
   close(): Promise<void>;
 }
 
@@ -38,8 +42,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       );
   const connectionString = config.databaseUrl ?? (embedded?.connectionString as string);
   const pool = createPool(connectionString, schema, options.max);
+  let store: EventStore;
   try {
     if (options.migrate !== false) await migrate(pool, schema);
+    store = await openEventStore({ backend: config.eventStore, postgres: { pool, connectionString } });
   } catch (error) {
     await pool.end();
     await embedded?.stop();
@@ -49,7 +55,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     pool,
     schema,
     connectionString,
+    store,
     async close() {
+      await store.close();
       await pool.end();
       await embedded?.stop();
     },

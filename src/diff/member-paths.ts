@@ -1,34 +1,58 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalEntity } from '../events/event-types.ts';
 import { setCollections } from '../snapshot/canonicalise.ts';
 import { isPlainObject } from './leaf-changes.ts';
 
 /**
  * Which member paths appeared or vanished across a snapshot, from the
- * entities it changed: a path that the new versions have and none of the
- * previous versions had (and the reverse). When HRSA adds a member to every
- * entity, every content hash changes and this names the member
- * (`medicareProviderNumber`) beside the mass-change guard's refusal.
- * Only changed entities are looked at, both of whose versions the diff holds
- * anyway; unchanged ones cannot contribute (same paths before and after).
+ * entities it changed: a path that more than half of the changed entities
+ * gained (absent in the previous version, present in the new one), and one
+ * that more than half lost. When HRSA adds a member to every entity, every
+ * content hash changes and this names the member
+ * (`medicareProviderNumber`) beside the mass-change guard's refusal; on an
+ * ordinary day no path is gained or lost by most of the changes.
+ * Only the top-level members that differ are walked: the others have the
+ * same paths in both versions.
  */
 export class MemberPaths {
-  private readonly before = new Set<string>();
-  private readonly after = new Set<string>();
+  private changed = 0;
+  private readonly gained = new Map<string, number>();
+  private readonly lost = new Map<string, number>();
 
   add(before: CanonicalEntity, after: CanonicalEntity): void {
-    collectPaths(before, '', this.before);
-    collectPaths(after, '', this.after);
+    this.changed += 1;
+    const previous = new Set<string>();
+    const next = new Set<string>();
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (isDeepStrictEqual(before[key], after[key])) continue;
+      collectPaths({ [key]: before[key] }, '', previous);
+      collectPaths({ [key]: after[key] }, '', next);
+    }
+    count(next, previous, this.gained);
+    count(previous, next, this.lost);
   }
 
-  /** Paths in some new version and in no previous one, sorted. */
+  /** Paths more than half of the changed entities gained, sorted. */
   appeared(): string[] {
-    return difference(this.after, this.before);
+    return this.mostOf(this.gained);
   }
 
-  /** Paths in some previous version and in no new one, sorted. */
+  /** Paths more than half of the changed entities lost, sorted. */
   vanished(): string[] {
-    return difference(this.before, this.after);
+    return this.mostOf(this.lost);
   }
+
+  private mostOf(counts: Map<string, number>): string[] {
+    return [...counts]
+      .filter(([, entities]) => entities * 2 > this.changed)
+      .map(([path]) => path)
+      .sort();
+  }
+}
+
+/** Adds one to the count of each path in `a` and not in `b`. */
+function count(a: Set<string>, b: Set<string>, counts: Map<string, number>): void {
+  for (const path of a) if (!b.has(path)) counts.set(path, (counts.get(path) ?? 0) + 1);
 }
 
 /**
@@ -39,6 +63,7 @@ export function collectPaths(value: Record<string, unknown>, prefix: string, int
   for (const key in value) {
     const path = prefix + key;
     const member = value[key];
+    if (member === undefined) continue;
     if (isPlainObject(member)) {
       collectPaths(member, `${path}.`, into);
     } else if (prefix === '' && setCollections.has(key) && Array.isArray(member)) {
@@ -51,8 +76,4 @@ export function collectPaths(value: Record<string, unknown>, prefix: string, int
     }
   }
   return into;
-}
-
-function difference(a: Set<string>, b: Set<string>): string[] {
-  return [...a].filter((path) => !b.has(path)).sort();
 }

@@ -31,12 +31,19 @@ describe('MemberPaths', () => {
     expect(paths.vanished()).toEqual(['oldField']);
   });
 
-  it('does not name a path some previous version already had', () => {
+  it('does not name a path that only some of the changed entities gained or lost', () => {
     const paths = new MemberPaths();
-    paths.add({ name: 'A', subName: 'S' }, { name: 'A2', subName: 'S' });
-    paths.add({ name: 'B' }, { name: 'B', subName: 'T' });
+    paths.add({ name: 'A' }, { name: 'A', subName: 'S' });
+    paths.add({ name: 'B' }, { name: 'B2' });
+    paths.add({ name: 'C', terminationDate: 'T' }, { name: 'C2' });
     expect(paths.appeared()).toEqual([]);
     expect(paths.vanished()).toEqual([]);
+  });
+
+  it('looks only at what changed: a path both versions have is neither gained nor lost', () => {
+    const paths = new MemberPaths();
+    paths.add({ name: 'A', subName: 'S' }, { name: 'A2', subName: 'S' });
+    expect(paths.appeared()).toEqual([]);
   });
 
   it('names a member path of a child collection', () => {

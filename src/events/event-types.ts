@@ -90,12 +90,12 @@ export interface SnapshotIngestedV1 {
   durationMs: number;
   /**
    * Member paths (`medicareProviderNumber`, `contractPharmacies[].comments`)
-   * that the changed entities' new versions have and none of their previous
-   * versions had: why many entities changed at once (the mass-change guard,
-   * docs/events.md). Written since data contract 1.1; absent before.
+   * that more than half of the changed entities gained: why many entities
+   * changed at once (the mass-change guard, docs/events.md). Written since
+   * data contract 1.1; absent before.
    */
   newMembers?: string[];
-  /** The reverse: member paths the changed entities' previous versions had and none of the new ones has. */
+  /** Member paths that more than half of the changed entities lost. */
   vanishedMembers?: string[];
 }
 
@@ -119,6 +119,9 @@ export const entityEventTypes = [
   'CoveredEntityChanged',
   'CoveredEntityRemoved',
 ] as const;
+
+/** The events of an entity's stream (everything but SnapshotIngested). */
+export type EntityEventType = (typeof entityEventTypes)[number];
 
 /**
  * An event as read back with its change detail: every CoveredEntityChanged

@@ -2,10 +2,9 @@ import { entityChanges } from '../diff/entity-changes.ts';
 import {
   type CanonicalEntity,
   type CoveredEntityChangedV1,
-  type DetailedEvent,
+  type CoveredEntityChangedV2,
   type EventType,
   eventSchemaVersions,
-  type StoredEvent,
 } from './event-types.ts';
 
 /**
@@ -34,36 +33,55 @@ export function stateKey(ref: StateRef): string {
   return `${ref.streamVersion}@${ref.streamId}`;
 }
 
+/** What an upcast needs of an event, whichever read it comes from. */
+export interface UpcastableEvent {
+  type: string;
+  schemaVersion: number;
+  streamId: string;
+  streamVersion: number;
+  data: unknown;
+}
+
 /**
  * The events with every version-1 `CoveredEntityChanged` upcast to version 2.
  * Previous states found among the events themselves (a stream read whole)
  * are used as they are; the others are read in one call.
  */
-export async function upcastEvents(
-  events: readonly StoredEvent[],
+export async function upcastEvents<E extends UpcastableEvent>(
+  events: readonly E[],
   readStates: ReadStates,
-): Promise<DetailedEvent[]> {
-  const old = events.filter((event) => event.type === 'CoveredEntityChanged' && event.schemaVersion === 1);
-  if (old.length === 0) return events as DetailedEvent[];
+): Promise<E[]> {
+  const isOld = (event: E) => event.type === 'CoveredEntityChanged' && event.schemaVersion === 1;
+  const previousOf = (event: E): StateRef => ({
+    streamId: event.streamId,
+    streamVersion: event.streamVersion - 1,
+  });
+  const old = events.filter(isOld);
+  if (old.length === 0) return [...events];
   const states = new Map<string, CanonicalEntity>();
   for (const event of events) {
-    if (event.type === 'CoveredEntityRegistered' || event.type === 'CoveredEntityChanged')
-      states.set(stateKey(event), event.data.entity);
+    const { entity } = event.data as { entity?: CanonicalEntity };
+    if (entity) states.set(stateKey(event), entity);
   }
-  const missing = old
-    .map((event) => ({ streamId: event.streamId, streamVersion: event.streamVersion - 1 }))
-    .filter((ref) => !states.has(stateKey(ref)));
+  const missing = old.map(previousOf).filter((ref) => !states.has(stateKey(ref)));
   if (missing.length > 0) for (const [key, entity] of await readStates(missing)) states.set(key, entity);
   return events.map((event) => {
-    if (event.type !== 'CoveredEntityChanged' || event.schemaVersion !== 1) return event as DetailedEvent;
-    const ref = { streamId: event.streamId, streamVersion: event.streamVersion - 1 };
+    if (!isOld(event)) return event;
+    const ref = previousOf(event);
     const previous = states.get(stateKey(ref));
     if (!previous)
       throw new Error(`event store has no state for ${ref.streamId} version ${ref.streamVersion}`);
-    return { ...event, schemaVersion: 2, data: upcastEntityChanged(event.data, previous) };
+    return {
+      ...event,
+      schemaVersion: 2,
+      data: upcastEntityChanged(event.data as CoveredEntityChangedV1, previous),
+    };
   });
 }
 
-export function upcastEntityChanged(data: CoveredEntityChangedV1, previous: CanonicalEntity) {
+export function upcastEntityChanged(
+  data: CoveredEntityChangedV1,
+  previous: CanonicalEntity,
+): CoveredEntityChangedV2 {
   return { ...data, changes: entityChanges(previous, data.entity) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEntity, StoredEvent } from './event-types.ts';
+import type { CanonicalEntity, CoveredEntityChangedV2, StoredEvent } from './event-types.ts';
 import { isReadableSchemaVersion, type StateRef, stateKey, upcastEvents } from './upcast-entity-changed.ts';
 
 const meta = { eventId: 'e', asOf: '2026-11-01T05:00:00.000Z', recordedAt: '2026-11-01T05:00:01.000Z' };
@@ -59,7 +59,7 @@ describe('upcastEvents', () => {
       return stored;
     });
     expect(reads).toEqual([[{ streamId, streamVersion: 4 }]]);
-    expect(event?.type === 'CoveredEntityChanged' && event.data.changes).toEqual([
+    expect((event?.data as CoveredEntityChangedV2 | undefined)?.changes).toEqual([
       { path: 'npiNumbers', added: [], removed: [{ npiNumber: '1' }], changed: [] },
     ]);
   });

@@ -1,9 +1,7 @@
 import type pg from 'pg';
 import { sqlParams } from '../api/sql-params.ts';
 import type { Change } from '../events/change-detail.ts';
-import { entityEventTypes } from '../events/event-types.ts';
-
-type EntityEventType = (typeof entityEventTypes)[number];
+import { type EntityEventType, entityEventTypes } from '../events/event-types.ts';
 
 /**
  * Every statement on the change feed's read model (the change_feed table,
@@ -20,11 +18,6 @@ export interface Description {
   name: string | null;
   subName: string | null;
   state: string | null;
-}
-
-/** An entity's last row in the feed: its stream version then, and its description. */
-export interface LastKnown extends Description {
-  streamVersion: number;
 }
 
 export interface FeedFilter {
@@ -83,47 +76,31 @@ interface Row {
 const itemColumns = `f.global_position, f.event_id, f.event_type, f.id340b, f.ce_id, f.as_of,
   f.entity_type, f.name, f.sub_name, f.state, f.changed_paths`;
 
-/** Whether the feed holds any row (a first snapshot or a rebuild starts from none). */
-export async function feedIsEmpty(client: pg.ClientBase): Promise<boolean> {
-  const { rows } = await client.query<{ empty: boolean }>(
-    'select not exists (select 1 from change_feed) as empty',
-  );
-  return rows[0]?.empty ?? true;
-}
-
-/** The last row of each given entity (those the feed has seen), keyed `id340b\0ceId`. */
+/** The last known description of each given entity (those the feed has seen), keyed `id340b\0ceId`. */
 export async function readLastKnown(
   client: pg.ClientBase,
   keys: ReadonlyArray<{ id340b: string; ceId: string }>,
-): Promise<Map<string, LastKnown>> {
+): Promise<Map<string, Description>> {
   const { rows } = await client.query<{
     id340b: string;
     ce_id: string;
-    stream_version: number;
     entity_type: string | null;
     name: string | null;
     sub_name: string | null;
     state: string | null;
   }>(
-    // LATERAL ... OFFSET 0 keeps the plan a probe of the entity index per key (see version-store.ts).
-    `select k.id340b, k.ce_id, f.stream_version, f.entity_type, f.name, f.sub_name, f.state
+    `select k.id340b, k.ce_id, f.entity_type, f.name, f.sub_name, f.state
        from unnest($1::text[], $2::text[]) as k(id340b, ce_id)
        cross join lateral (
-         select stream_version, entity_type, name, sub_name, state from change_feed f
+         select entity_type, name, sub_name, state from change_feed f
           where f.id340b = k.id340b and f.ce_id = k.ce_id
-          order by f.global_position desc limit 1 offset 0) f`,
+          order by f.global_position desc limit 1) f`,
     [keys.map((key) => key.id340b), keys.map((key) => key.ceId)],
   );
   return new Map(
     rows.map((row) => [
       `${row.id340b}\u0000${row.ce_id}`,
-      {
-        streamVersion: row.stream_version,
-        entityType: row.entity_type,
-        name: row.name,
-        subName: row.sub_name,
-        state: row.state,
-      },
+      { entityType: row.entity_type, name: row.name, subName: row.sub_name, state: row.state },
     ]),
   );
 }

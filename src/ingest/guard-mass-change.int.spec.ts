@@ -6,7 +6,6 @@ import type { Database } from '../db/open-database.ts';
 import type { SnapshotIngestedV1 } from '../events/event-types.ts';
 import { fileSource } from '../source/file-source.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { ingestSnapshot } from './ingest-snapshot.ts';
 
 let database: Database;
@@ -20,7 +19,7 @@ const formatChange = () => writeSnapshot(dir, 'new-member.json', withNewMember);
 
 beforeAll(async () => {
   database = await createTestDatabase('mass_change');
-  store = createPostgresEventStore(database.pool);
+  store = database.store;
   await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, 'day1.json', base)), asOf: day(1) });
 });
 afterAll(() => database.close());

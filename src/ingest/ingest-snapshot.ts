@@ -70,6 +70,16 @@ interface Seen {
   conflict: boolean;
 }
 
+/** What a summary says beyond the source: the outcome of the ingest, or of the earlier one it found. */
+interface Outcome {
+  asOf: Date;
+  alreadyApplied: boolean;
+  counts: SnapshotCounts;
+  problems: readonly DataQualityProblem[];
+  durationMs: number;
+  globalPosition: number;
+}
+
 interface PendingEntity {
   element: Extract<SnapshotElement, { kind: 'entity' }>;
   streamId: string;
@@ -123,21 +133,28 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     const sha256 = await opened.sha256();
     const sourceInfo = opened.info;
     const applied = await session.findSnapshotBySha256(sha256);
+    const summary = (outcome: Outcome): IngestSummary => ({
+      ...outcome.counts,
+      asOf: outcome.asOf.toISOString(),
+      source: options.source.name,
+      sha256,
+      alreadyApplied: outcome.alreadyApplied,
+      durationMs: outcome.durationMs,
+      dataQualityProblemCount: outcome.problems.length,
+      dataQuality: outcome.problems.slice(0, listedProblemLimit),
+      globalPosition: outcome.globalPosition,
+      sourceInfo,
+    });
     if (applied) {
       await session.abort();
-      return {
-        ...emptyCounts(),
-        asOf: applied.asOf.toISOString(),
-        source: options.source.name,
-        sha256,
+      return summary({
+        asOf: applied.asOf,
         alreadyApplied: true,
+        counts: { ...emptyCounts(), entities: diff.entities },
+        problems: [],
         durationMs: Math.round(performance.now() - started),
-        entities: diff.entities,
-        dataQualityProblemCount: 0,
-        dataQuality: [],
         globalPosition: applied.globalPosition,
-        sourceInfo,
-      };
+      });
     }
     const last = await session.lastSnapshot();
     if (last && asOf.getTime() <= last.asOf.getTime()) {
@@ -180,16 +197,14 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
       ...members,
     });
     return {
-      ...counts,
-      asOf: asOf.toISOString(),
-      source: options.source.name,
-      sha256,
-      alreadyApplied: false,
-      durationMs,
-      dataQualityProblemCount: diff.problems.length,
-      dataQuality: diff.problems.slice(0, listedProblemLimit),
-      globalPosition: committed.globalPosition,
-      sourceInfo,
+      ...summary({
+        asOf,
+        alreadyApplied: false,
+        counts,
+        problems: diff.problems,
+        durationMs,
+        globalPosition: committed.globalPosition,
+      }),
       ...members,
     };
   } catch (error) {

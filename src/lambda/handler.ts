@@ -9,7 +9,6 @@ import { s3Source } from '../source/s3-source.ts';
 import { formatS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
 import { type CreatedObject, parseTriggerEvent } from './parse-trigger-event.ts';
 
@@ -89,7 +88,7 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   try {
     database = await lambdaDatabase();
     const summary = await ingestSnapshot({
-      store: createPostgresEventStore(database.pool),
+      store: database.store,
       source: s3Source({ ...object, client: defaultS3Client() }),
       asOf,
       maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),

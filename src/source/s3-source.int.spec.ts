@@ -7,7 +7,6 @@ import { createBucket, putObject, snapshotJson, zipOf } from '../../test/support
 import { coveredEntities } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { createS3Client } from './s3-client.ts';
 import { s3Source } from './s3-source.ts';
 import { sourceFromUri } from './source-from-uri.ts';
@@ -153,7 +152,7 @@ describe.skipIf(motoUnavailableReason())('s3Source against a real S3 server (mot
         registered: 30,
         sha256: sha256(json),
       });
-      const [snapshot] = await createPostgresEventStore(database.pool).listSnapshots();
+      const [snapshot] = await database.store.listSnapshots();
       expect(snapshot?.source).toMatchObject({
         kind: 's3',
         bucket: 'exports',

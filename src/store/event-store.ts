@@ -1,6 +1,8 @@
+import type { Change } from '../events/change-detail.ts';
 import type {
   CanonicalEntity,
   DetailedEvent,
+  EntityEventType,
   EventType,
   SnapshotCounts,
   SnapshotIngestedV1,
@@ -10,37 +12,98 @@ import type {
 import type { StateRef } from '../events/upcast-entity-changed.ts';
 
 /**
- * The event store as the rest of the system sees it. PostgreSQL implements
- * it in src/store/postgres/; an EventStoreDB adapter sits behind the same
- * interface (no multi-stream transaction there: deterministic event ids and
- * expected versions make a retried ingest idempotent, and SnapshotIngested,
- * written last, is the commit marker).
+ * The event store as the rest of the system sees it: a write side (ingest
+ * sessions) and a read side. `openEventStore` (src/store/open-event-store.ts)
+ * is the only way to get one. PostgreSQL implements it in src/store/postgres/,
+ * the in-memory store in src/store/memory/; every backend passes the contract
+ * suite in src/store/testing/describe-event-store.ts.
+ *
+ * What a backend must guarantee, and what a reader may assume:
+ * - Global positions grow with commit order but need not be contiguous (a
+ *   KurrentDB commit position jumps); compare positions, never count them.
+ * - A snapshot is the unit of visibility. Its SnapshotIngested event is
+ *   written last and is the commit marker: readers never see an event past
+ *   the last complete snapshot, so a reader that remembers the last position
+ *   it read never skips an event and never sees half a snapshot. A store
+ *   without multi-stream transactions hides what follows the last marker.
+ * - Event ids are deterministic (src/events/event-id.ts): a retried append
+ *   of the same snapshot writes the same ids, so a backend with idempotent
+ *   writes recognises the retry.
+ * - Appends name the stream version they take (expected version + 1); one
+ *   already taken is refused with STREAM_VERSION_CONFLICT.
  */
-export interface EventStore {
-  readonly kind: 'postgres' | 'eventstoredb';
+export interface EventStore extends EventStoreWriter, EventStoreReader {
+  readonly kind: EventStoreKind;
+  /** Releases what the store itself opened (not a pool the caller lent it). */
+  close(): Promise<void>;
+}
+
+export type EventStoreKind = 'postgres' | 'memory' | 'kurrentdb';
+
+export interface EventStoreWriter {
   /**
    * Starts appending one snapshot (as-of instant `asOf`) under the
    * single-writer ingest lock; waits for the lock unless `wait` is false
    * (then INGEST_BUSY).
    */
   beginIngest(options: { asOf: Date; wait?: boolean }): Promise<IngestSession>;
+}
+
+export interface EventStoreReader {
   /**
-   * Events after a global position, in global order. With `detail`, every
-   * CoveredEntityChanged carries its `changes` (a version-1 event upcast on
-   * read, src/events/upcast-entity-changed.ts); without, events come as
-   * stored, which is all a reader of entity states needs.
+   * Events after a global position, in global order, at most `limit`
+   * (default 1000). With `detail`, every CoveredEntityChanged carries its
+   * `changes` (a version-1 event upcast on read,
+   * src/events/upcast-entity-changed.ts); without, events come as stored.
    */
   readAll(options: ReadAllOptions & { detail: true }): Promise<DetailedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * The end state of every entity stream changed in (after, until]: each
+   * stream's last entity event in that range, in global order, in chunks of
+   * at most `maxEvents` events and (past the first event) `maxBytes` of
+   * stored data. The projections' bulk read: a backend reads ahead while the
+   * caller works on a chunk. Stopping the iteration early is allowed. With
+   * `detail`, a version-1 CoveredEntityChanged gets its `changes` (one more
+   * read per chunk that holds one); the tables of entity states need not ask.
+   */
+  readEntityChanges(
+    range: { after: number; until: number },
+    options?: { maxEvents?: number; maxBytes?: number; detail?: boolean },
+  ): AsyncIterable<RecordedEntityEvent[]>;
   /** One stream's events in version order; `detail` as for readAll. */
   readStream(streamId: string, options: ReadStreamOptions & { detail: true }): Promise<DetailedEvent[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** The entities that some stream versions' events carry (what an upcast needs), keyed by stateKey. */
   readEntityStates(refs: readonly StateRef[]): Promise<Map<string, CanonicalEntity>>;
+  /** The global position of the last complete snapshot's SnapshotIngested event (0 when empty). */
+  headPosition(): Promise<number>;
   /** Applied snapshots, oldest first. */
   listSnapshots(): Promise<AppliedSnapshot[]>;
-  /** The global position of the last committed event (0 when empty). */
-  headPosition(): Promise<number>;
+  lastSnapshot(): Promise<AppliedSnapshot | undefined>;
+  findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined>;
+  /**
+   * Calls `onCommit` after snapshots commit (a hint to read, not data:
+   * several commits may wake it once). Resolves once listening; a snapshot
+   * committed after that always wakes it. If the subscription ends by
+   * itself (connection lost) `onLost` is called once and the caller
+   * subscribes again.
+   */
+  subscribe(handlers: { onCommit: () => void; onLost: (error?: unknown) => void }): Promise<Subscription>;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** An entity event as the bulk read hands it over: its data parsed, not yet checked. */
+export interface RecordedEntityEvent {
+  position: number;
+  type: EntityEventType;
+  schemaVersion: number;
+  streamId: string;
+  streamVersion: number;
+  data: { id340B?: unknown; ceId?: unknown; entity?: unknown; changedPaths?: unknown; changes?: Change[] };
 }
 
 export interface ReadAllOptions {
@@ -63,7 +126,11 @@ export interface AppliedSnapshot {
   globalPosition: number;
   source: SnapshotSourceInfo;
   counts: SnapshotCounts;
+  /** From its SnapshotIngested event; null if that cannot be read. */
+  dataQualityProblemCount: number | null;
   durationMs: number;
+  /** When the store committed it. */
+  ingestedAt: Date;
 }
 
 /** Last known state of an entity stream, by stream id. */
@@ -76,11 +143,12 @@ export interface RegistryEntry {
   /** Hash of the entity's bytes in the last snapshot that listed it (see rawHash in src/snapshot/content-hash.ts). */
   rawHash?: string;
 }
+
 export type Registry = Map<string, RegistryEntry>;
 
 /** An entity event ready to append; `dataJson` is its data already serialised. */
 export interface NewEntityEvent {
-  type: 'CoveredEntityRegistered' | 'CoveredEntityChanged' | 'CoveredEntityRemoved';
+  type: EntityEventType;
   streamId: string;
   id340B: string;
   ceId: number;

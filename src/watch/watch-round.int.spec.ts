@@ -9,7 +9,6 @@ import type { Database } from '../db/open-database.ts';
 import type { Log } from '../json-log.ts';
 import { createS3Client } from '../source/s3-client.ts';
 import { readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { watchBucket } from './watch-bucket.ts';
 import { watchRound } from './watch-round.ts';
 
@@ -26,7 +25,7 @@ describe.skipIf(motoUnavailableReason())('the bucket watcher against moto and Po
 
   const round = () =>
     watchRound({
-      pool: database.pool,
+      database,
       client,
       bucket,
       prefix: 'daily/',
@@ -35,7 +34,7 @@ describe.skipIf(motoUnavailableReason())('the bucket watcher against moto and Po
       env: {},
     });
   const snapshots = async () =>
-    (await createPostgresEventStore(database.pool).listSnapshots()).map((snapshot) => [
+    (await database.store.listSnapshots()).map((snapshot) => [
       snapshot.asOf.toISOString(),
       snapshot.source.kind === 's3' ? snapshot.source.key : '',
     ]);
@@ -71,9 +70,9 @@ describe.skipIf(motoUnavailableReason())('the bucket watcher against moto and Po
   });
 
   it('does nothing for objects it already handled', async () => {
-    const head = await createPostgresEventStore(database.pool).headPosition();
+    const head = await database.store.headPosition();
     expect(await round()).toMatchObject({ listed: 2, applied: 0, alreadyApplied: 0 });
-    expect(await createPostgresEventStore(database.pool).headPosition()).toBe(head);
+    expect(await database.store.headPosition()).toBe(head);
   });
 
   it('records a malformed object as refused and does not try it again', async () => {
@@ -116,7 +115,7 @@ describe.skipIf(motoUnavailableReason())('the bucket watcher against moto and Po
     const stop = new AbortController();
     const rounds: number[] = [];
     const loop = watchBucket({
-      pool: database.pool,
+      database,
       client,
       bucket,
       prefix: 'daily/',

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type pg from 'pg';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
+import type { Database } from '../db/open-database.ts';
 import { type ErrorCode, OpaisError } from '../errors.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import type { Log } from '../json-log.ts';
@@ -8,13 +8,13 @@ import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { s3Source } from '../source/s3-source.ts';
 import { formatS3Uri } from '../source/s3-uri.ts';
 import type { SnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
-import { createPostgresEventStore } from '../store/postgres/postgres-event-store.ts';
 import { listSnapshotObjects } from './list-snapshot-objects.ts';
 import { planRound } from './plan-round.ts';
 import { loadOutcomes, recordOutcome } from './watched-objects.ts';
 
 export interface WatchRoundOptions {
-  pool: pg.Pool;
+  /** Its pool keeps the watcher's outcomes and the projections; its store takes the snapshots. */
+  database: Pick<Database, 'pool' | 'store'>;
   client: S3Client;
   bucket: string;
   prefix: string;
@@ -58,7 +58,8 @@ const permanent = new Set<ErrorCode>([
  * The projections are then caught up.
  */
 export async function watchRound(options: WatchRoundOptions): Promise<RoundResult> {
-  const { pool, bucket, prefix, log } = options;
+  const { bucket, prefix, log } = options;
+  const { pool, store } = options.database;
   const listed = await listSnapshotObjects(options.client, bucket, prefix, options.filter);
   const plan = planRound(listed, await loadOutcomes(pool, bucket, prefix));
   const result: RoundResult = {
@@ -69,7 +70,6 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
     failed: undefined,
     projectedSnapshots: 0,
   };
-  const store = createPostgresEventStore(pool);
   for (const object of plan) {
     if (options.signal?.aborted) break;
     const uri = formatS3Uri(object);
@@ -126,7 +126,7 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
     }
   }
   // Every round, not only after an ingest: an earlier round may have died between an ingest and its projection.
-  const projected = await catchUpProjections({ pool });
+  const projected = await catchUpProjections(options.database);
   for (const failure of projected.failures) log('error', 'projector stopped', { ...failure });
   result.projectedSnapshots = projected.snapshots;
   return result;

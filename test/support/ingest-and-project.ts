@@ -2,7 +2,6 @@ import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import type { Database } from '../../src/db/open-database.ts';
 import { type IngestOptions, ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { createPostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { writeSnapshot } from './snapshot-fixtures.ts';
 
 /**
@@ -18,7 +17,7 @@ export async function ingestAndProject(
   options: Partial<IngestOptions> = {},
 ) {
   const summary = await ingestSnapshot({
-    store: createPostgresEventStore(database.pool),
+    store: database.store,
     source: fileSource(writeSnapshot(dir, name, entities)),
     asOf,
     ...options,

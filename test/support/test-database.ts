@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.ts';
 import { createPool, type Database } from '../../src/db/open-database.ts';
+import { openEventStore } from '../../src/store/open-event-store.ts';
 
 /** The local PostgreSQL server the tests run against (CI starts it). */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -11,11 +12,17 @@ export async function createTestDatabase(prefix = 't'): Promise<Database> {
   const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
   const pool = createPool(testDatabaseUrl, schema, 6);
   await migrate(pool, schema);
+  const store = await openEventStore({
+    backend: 'postgres',
+    postgres: { pool, connectionString: testDatabaseUrl },
+  });
   return {
     pool,
     schema,
     connectionString: testDatabaseUrl,
+    store,
     async close() {
+      await store.close();
       await pool.end();
       await dropSchema(schema);
     },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type pg from 'pg';
 import { parseAsOfParam } from '../../api/as-of-param.ts';
+import type { Database } from '../../db/open-database.ts';
 import { OpaisError } from '../../errors.ts';
 import {
   type ChangeItem,
@@ -10,7 +10,6 @@ import {
 } from '../../feed/change-feed-queries.ts';
 import { findSnapshot } from '../../feed/find-snapshot.ts';
 import { describeChangeItem } from '../../report/describe-change.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -55,7 +54,7 @@ export function registerChangesCommand(program: Command): void {
     .action(async (flags: ChangesFlags) => {
       if (flags.asOf !== undefined && flags.since !== undefined)
         throw new OpaisError('INVALID_ARGUMENT', '--as-of and --since cannot be used together');
-      const { items, more, heading } = await withDatabase((database) => readChanges(database.pool, flags));
+      const { items, more, heading } = await withDatabase((database) => readChanges(database, flags));
       const out = flags.json
         ? items.map((item) => JSON.stringify(item))
         : [heading, '', ...items.flatMap((item) => [...describeChangeItem(item), ''])];
@@ -67,7 +66,7 @@ export function registerChangesCommand(program: Command): void {
 }
 
 async function readChanges(
-  pool: pg.Pool,
+  { pool, store }: Pick<Database, 'pool' | 'store'>,
   flags: ChangesFlags,
 ): Promise<{ items: ChangeItem[]; more: boolean; heading: string }> {
   const filter: FeedFilter = {
@@ -79,7 +78,7 @@ async function readChanges(
   let heading = `Changes after #${after}${flags.id340B ? ` of ${flags.id340B}` : ''}${flags.path ? ` touching ${flags.path}` : ''}`;
   if (flags.since === undefined) {
     const asOf = flags.asOf === undefined ? undefined : parseAsOfParam(flags.asOf, '--as-of');
-    const { snapshot } = await findSnapshot(createPostgresEventStore(pool), asOf, '--as-of');
+    const { snapshot } = await findSnapshot(store, asOf, '--as-of');
     const head = await readFeedHead(pool);
     if (head < snapshot.globalPosition) {
       throw new OpaisError(

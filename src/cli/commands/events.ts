@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../events/event-types.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -26,7 +25,7 @@ export function registerEventsCommand(program: Command): void {
     .option('--json', 'print one JSON object per line')
     .action(async (flags: EventsFlags) => {
       const events = await withDatabase((database) => {
-        const store = createPostgresEventStore(database.pool);
+        const store = database.store;
         // The JSON lines carry each change's detail; the table names the changed paths only.
         const detail = flags.json === true;
         return flags.stream

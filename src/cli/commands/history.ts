@@ -25,7 +25,7 @@ export function registerHistoryCommand(program: Command): void {
     .argument('<ceId>', 'the internal id', parseCount)
     .option('--json', 'print one JSON object on stdout')
     .action(async (id340B: string, ceId: number, flags: { json?: boolean }) => {
-      const history = await withDatabase((database) => entityHistory(database.pool, id340B, ceId));
+      const history = await withDatabase((database) => entityHistory(database, id340B, ceId));
       if (history.events.length === 0) throw new OpaisError('NOT_FOUND', `no events for ${history.streamId}`);
       process.stdout.write(flags.json ? `${JSON.stringify(history)}\n` : describe(history));
     });

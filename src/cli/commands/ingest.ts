@@ -4,7 +4,6 @@ import type { ProjectorFailure } from '../../../projections/checkpoints.ts';
 import { OpaisError } from '../../errors.ts';
 import { type IngestSummary, ingestSnapshot } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseInstant, parseRatio } from '../parse-options.ts';
 import { progressReporter } from '../progress-reporter.ts';
 import { withDatabase } from '../with-database.ts';
@@ -54,7 +53,7 @@ export function registerIngestCommand(program: Command): void {
         let ingested: IngestSummary;
         try {
           ingested = await ingestSnapshot({
-            store: createPostgresEventStore(database.pool),
+            store: database.store,
             source: sourceFromUri(uri),
             asOf: flags.asOf,
             maxRemovalRatio: flags.maxRemovalRatio,
@@ -108,6 +107,11 @@ function humanSummary(summary: IngestSummary): string {
     `  entities ${summary.entities}: registered ${summary.registered}, changed ${summary.changed}, removed ${summary.removed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, duplicates ${summary.duplicates}`,
     `  sha256 ${summary.sha256}, event-store position ${summary.globalPosition}`,
   ];
+  // Why many entities changed at once, when a format change was applied (docs/events.md).
+  if (summary.newMembers?.length)
+    lines.push(`  members new to the changed entities: ${summary.newMembers.join(', ')}`);
+  if (summary.vanishedMembers?.length)
+    lines.push(`  members gone from the changed entities: ${summary.vanishedMembers.join(', ')}`);
   if (summary.dataQualityProblemCount > 0) {
     lines.push(
       `  data-quality problems: ${summary.dataQualityProblemCount} (first ${summary.dataQuality.length}):`,

@@ -4,7 +4,6 @@ import { parseAsOfParam } from '../../api/as-of-param.ts';
 import { defaultReportLimit } from '../../report/build-report.ts';
 import { readReport } from '../../report/read-report.ts';
 import { type ReportFormat, renderReport, reportFormats } from '../../report/render-report.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { parseCount } from '../parse-options.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -30,7 +29,7 @@ export function registerReportCommand(program: Command): void {
     .option('--limit <n>', 'rows per list (counts are never cut)', parseCount, defaultReportLimit)
     .action(async (flags: ReportFlags) => {
       const report = await withDatabase((database) =>
-        readReport(database.pool, createPostgresEventStore(database.pool), {
+        readReport(database.pool, database.store, {
           asOf: flags.asOf === undefined ? undefined : parseAsOfParam(flags.asOf, '--as-of'),
           limit: flags.limit,
           where: '--as-of',

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createApiServer } from '../../api/create-api-server.ts';
+import { readConfig } from '../../config.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { parseCount } from '../parse-options.ts';
 
@@ -18,6 +19,7 @@ export function registerServeCommand(program: Command): void {
         const app = await createApiServer({
           connectionString: database.connectionString,
           schema: database.schema,
+          eventStore: readConfig().eventStore,
           // From the environment, not a flag: a token on a command line is visible to every user of the machine.
           token: process.env.OPAIS_API_TOKEN || undefined,
           rateLimitPerMinute: flags.rateLimit,

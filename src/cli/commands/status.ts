@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { projectionStatus } from '../../../projections/projection-status.ts';
-import { createPostgresEventStore } from '../../store/postgres/postgres-event-store.ts';
 import { withDatabase } from '../with-database.ts';
 
 export function registerStatusCommand(program: Command): void {
@@ -10,7 +9,7 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .action(async (flags: { json?: boolean }) => {
       const status = await withDatabase(async (database) => {
-        const store = createPostgresEventStore(database.pool);
+        const store = database.store;
         const snapshots = await store.listSnapshots();
         const last = snapshots.at(-1);
         const { rows } = await database.pool.query<{ current: number; removed: number }>(

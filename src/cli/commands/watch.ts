@@ -46,7 +46,7 @@ export function registerWatchCommand(program: Command): void {
       const { bucket, key: prefix } = parseS3Uri(location);
       await withDatabase(async (database) => {
         const options = {
-          pool: database.pool,
+          database,
           client: defaultS3Client(),
           bucket,
           prefix,

@@ -1,8 +1,5 @@
 import type { StoredEvent } from '../../events/event-types.ts';
 
-export const storedEventColumns =
-  'global_position, stream_id, stream_version, event_id, event_type, schema_version, as_of, data, metadata, recorded_at';
-
 export interface EventRow {
   global_position: number;
   stream_id: string;

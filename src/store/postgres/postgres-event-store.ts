@@ -1,31 +1,39 @@
 import type pg from 'pg';
-import type { StoredEvent } from '../../events/event-types.ts';
-import { upcastEvents } from '../../events/upcast-entity-changed.ts';
 import type { EventStore } from '../event-store.ts';
+import { withChangeDetail } from '../with-change-detail.ts';
 import { beginIngest } from './begin-ingest.ts';
-import { listSnapshots } from './list-snapshots.ts';
+import * as plans from './plans.ts';
 import { readAll } from './read-all.ts';
+import { readEntityChanges } from './read-entity-changes.ts';
 import { readEntityStates } from './read-entity-states.ts';
 import { readStream } from './read-stream.ts';
+import { selectSnapshots } from './select-snapshots.ts';
+import { subscribe } from './subscribe.ts';
 
-/** The event store in the PostgreSQL schema that the pool's search_path names. */
-export function createPostgresEventStore(pool: pg.Pool): EventStore {
-  // Only readers that ask for the change detail pay for it (the projections' bulk read does not).
-  const withDetail = async (options: { detail?: boolean } | undefined, read: Promise<StoredEvent[]>) =>
-    options?.detail ? upcastEvents(await read, (refs) => readEntityStates(pool, refs)) : read;
+/**
+ * The event store in the PostgreSQL schema that the pool's search_path
+ * names. The pool is lent (its owner closes it); `connectionString` serves
+ * the subscription's own connection. Built only by openEventStore.
+ */
+export function createPostgresEventStore(pool: pg.Pool, connectionString: string): EventStore {
   return {
     kind: 'postgres',
     beginIngest: (options) => beginIngest(pool, options),
-    readAll: ((options) => withDetail(options, readAll(pool, options))) as EventStore['readAll'],
-    readStream: ((streamId, options) =>
-      withDetail(options, readStream(pool, streamId, options))) as EventStore['readStream'],
-    readEntityStates: (refs) => readEntityStates(pool, refs),
-    listSnapshots: () => listSnapshots(pool),
+    ...withChangeDetail({
+      readAll: (options) => readAll(pool, options),
+      readEntityChanges: (range, options) => readEntityChanges(pool, range, options),
+      readStream: (streamId, options) => readStream(pool, streamId, options),
+      readEntityStates: (refs) => readEntityStates(pool, refs),
+    }),
     async headPosition() {
-      const { rows } = await pool.query<{ head: number }>(
-        'select coalesce(max(global_position), 0) as head from events',
-      );
+      const { rows } = await pool.query<{ head: number }>(plans.headPosition);
       return rows[0]?.head ?? 0;
     },
+    listSnapshots: () => selectSnapshots(pool, plans.listSnapshots),
+    lastSnapshot: async () => (await selectSnapshots(pool, plans.lastSnapshot))[0],
+    findSnapshotBySha256: async (sha256) =>
+      (await selectSnapshots(pool, plans.snapshotBySha256, [sha256]))[0],
+    subscribe: (handlers) => subscribe(connectionString, handlers),
+    close: async () => {},
   };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventType, StoredEvent } from '../../events/event-types.ts';
-import { type EventRow, mapStoredEvent, storedEventColumns } from './map-stored-event.ts';
+import { type EventRow, mapStoredEvent } from './map-stored-event.ts';
+import * as plans from './plans.ts';
 
 /**
  * Events after a global position, in global order. Appends are serialised
@@ -11,11 +12,10 @@ export async function readAll(
   pool: pg.Pool,
   options: { after?: number; limit?: number; types?: readonly EventType[] } = {},
 ): Promise<StoredEvent[]> {
-  const { rows } = await pool.query<EventRow>(
-    `select ${storedEventColumns} from events
-      where global_position > $1 and ($3::text[] is null or event_type = any($3))
-      order by global_position limit $2`,
-    [options.after ?? 0, options.limit ?? 1000, options.types ?? null],
-  );
+  const { rows } = await pool.query<EventRow>(plans.readAll, [
+    options.after ?? 0,
+    options.limit ?? 1000,
+    options.types ?? null,
+  ]);
   return rows.map(mapStoredEvent);
 }

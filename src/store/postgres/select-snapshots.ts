@@ -1,8 +1,6 @@
 import type pg from 'pg';
 import type { AppliedSnapshot } from '../event-store.ts';
 
-export const snapshotColumns = 'as_of, sha256, global_position, source, counts, duration_ms';
-
 export interface SnapshotRow {
   as_of: Date;
   sha256: string;
@@ -10,6 +8,8 @@ export interface SnapshotRow {
   source: AppliedSnapshot['source'];
   counts: AppliedSnapshot['counts'];
   duration_ms: number;
+  ingested_at: Date;
+  data_quality_problem_count: number | null;
 }
 
 export function mapSnapshot(row: SnapshotRow): AppliedSnapshot {
@@ -19,11 +19,18 @@ export function mapSnapshot(row: SnapshotRow): AppliedSnapshot {
     globalPosition: row.global_position,
     source: row.source,
     counts: row.counts,
+    dataQualityProblemCount: row.data_quality_problem_count,
     durationMs: row.duration_ms,
+    ingestedAt: row.ingested_at,
   };
 }
 
-export async function listSnapshots(pool: pg.Pool | pg.PoolClient): Promise<AppliedSnapshot[]> {
-  const { rows } = await pool.query<SnapshotRow>(`select ${snapshotColumns} from snapshots order by as_of`);
+/** Runs one of the snapshot plans (list, last, by SHA-256). */
+export async function selectSnapshots(
+  queryable: pg.Pool | pg.PoolClient,
+  sql: string,
+  values: unknown[] = [],
+): Promise<AppliedSnapshot[]> {
+  const { rows } = await queryable.query<SnapshotRow>(sql, values);
   return rows.map(mapSnapshot);
 }

@@ -1,0 +1,4 @@
+import { describeEventStore } from '../testing/describe-event-store.ts';
+import { createMemoryEventStore } from './memory-event-store.ts';
+
+describeEventStore('memory', async () => ({ store: createMemoryEventStore(), dispose: async () => {} }));

@@ -1,0 +1,180 @@
+import type pg from 'pg';
+import { OpaisError } from '../../errors.ts';
+import { deterministicEventId } from '../../events/event-id.ts';
+import {
+  type CanonicalEntity,
+  eventSchemaVersions,
+  type SnapshotIngestedV1,
+} from '../../events/event-types.ts';
+import { snapshotStreamId } from '../../events/stream-names.ts';
+import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
+import { registryEntryAfter } from '../registry-entry-after.ts';
+import { copyRows } from './copy-rows.ts';
+import * as plans from './plans.ts';
+import { selectSnapshots } from './select-snapshots.ts';
+import { type RegistryChange, writeRegistry } from './write-registry.ts';
+
+/**
+ * An ingest session over one open transaction (see begin-ingest.ts). Its
+ * state: the registry changes its appends imply (written at commit, so the
+ * registry always equals a fold of the log), the raw hashes to record, and
+ * the head at its start (what `discard` may take back lies after it).
+ */
+export class PostgresIngestSession implements IngestSession {
+  readonly #snapshotStream: string;
+  readonly #asOfIso: string;
+  readonly #metadataJson: string;
+  readonly #registryChanges = new Map<string, RegistryChange>();
+  #rawHashes: ReadonlyMap<string, string> = new Map();
+  #finished = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly asOf: Date,
+    private readonly startPosition: number,
+  ) {
+    this.#snapshotStream = snapshotStreamId(asOf);
+    this.#asOfIso = asOf.toISOString();
+    this.#metadataJson = JSON.stringify({ asOf: this.#asOfIso, snapshotStream: this.#snapshotStream });
+  }
+
+  lastSnapshot(): Promise<AppliedSnapshot | undefined> {
+    return this.#selectSnapshot(plans.lastSnapshot, []);
+  }
+
+  findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined> {
+    return this.#selectSnapshot(plans.snapshotBySha256, [sha256]);
+  }
+
+  async loadRegistry(): Promise<Registry> {
+    const result = await this.client.query<{
+      stream_id: string;
+      id340b: string;
+      ce_id: number;
+      content_hash: string;
+      stream_version: number;
+      is_current: boolean;
+      raw_hash: string | null;
+    }>(plans.loadRegistry);
+    const registry: Registry = new Map();
+    for (const row of result.rows) {
+      registry.set(row.stream_id, {
+        id340B: row.id340b,
+        ceId: row.ce_id,
+        contentHash: row.content_hash,
+        streamVersion: row.stream_version,
+        isCurrent: row.is_current,
+        ...(row.raw_hash ? { rawHash: row.raw_hash } : {}),
+      });
+    }
+    return registry;
+  }
+
+  async readCurrentEntities(
+    streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
+  ): Promise<Map<string, CanonicalEntity>> {
+    const result = await this.client.query<{ stream_id: string; entity: CanonicalEntity }>(
+      plans.readEntityStates,
+      [streams.map((stream) => stream.streamId), streams.map((stream) => stream.streamVersion)],
+    );
+    return new Map(result.rows.map((row) => [row.stream_id, row.entity]));
+  }
+
+  async append(events: readonly NewEntityEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await copyRows(
+      this.client,
+      plans.eventsTable,
+      plans.newEventColumns,
+      events.map((event) => [
+        event.streamId,
+        event.streamVersion,
+        deterministicEventId(this.#snapshotStream, event.streamId, event.streamVersion),
+        event.type,
+        eventSchemaVersions[event.type],
+        this.#asOfIso,
+        event.dataJson,
+        this.#metadataJson,
+      ]),
+    ).catch((error: unknown) => {
+      throw asConflict(error);
+    });
+    for (const event of events) {
+      this.#registryChanges.set(event.streamId, registryEntryAfter(event));
+    }
+  }
+
+  async recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void> {
+    this.#rawHashes = rawHashes;
+  }
+
+  async discard(streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length === 0) return;
+    await this.client.query(plans.discardAppended, [this.startPosition, streamIds]);
+    for (const streamId of streamIds) this.#registryChanges.delete(streamId);
+  }
+
+  async commit(snapshot: SnapshotIngestedV1): Promise<AppliedSnapshot> {
+    const inserted = await this.client.query<{ global_position: number }>(plans.appendSnapshotIngested, [
+      this.#snapshotStream,
+      deterministicEventId(this.#snapshotStream, this.#snapshotStream, 1),
+      eventSchemaVersions.SnapshotIngested,
+      this.#asOfIso,
+      JSON.stringify(snapshot),
+      this.#metadataJson,
+    ]);
+    const globalPosition = inserted.rows[0]?.global_position as number;
+    const recorded = await this.client.query<{ ingested_at: Date }>(plans.insertSnapshot, [
+      this.asOf,
+      snapshot.sha256,
+      globalPosition,
+      snapshot.source,
+      snapshot.counts,
+      JSON.stringify(snapshot.dataQuality),
+      snapshot.durationMs,
+    ]);
+    await writeRegistry(this.client, this.#asOfIso, this.#registryChanges, this.#rawHashes);
+    await this.client.query(plans.notifyCommit, [String(globalPosition)]);
+    await this.#finish('commit');
+    return {
+      asOf: this.asOf,
+      sha256: snapshot.sha256,
+      globalPosition,
+      source: snapshot.source,
+      counts: snapshot.counts,
+      dataQualityProblemCount: snapshot.dataQualityProblemCount,
+      durationMs: snapshot.durationMs,
+      ingestedAt: recorded.rows[0]?.ingested_at as Date,
+    };
+  }
+
+  abort(): Promise<void> {
+    return this.#finish('rollback');
+  }
+
+  async #finish(sql: 'commit' | 'rollback'): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    try {
+      await this.client.query(sql);
+    } finally {
+      this.client.release();
+    }
+  }
+
+  async #selectSnapshot(sql: string, values: unknown[]): Promise<AppliedSnapshot | undefined> {
+    return (await selectSnapshots(this.client, sql, values))[0];
+  }
+}
+
+function asConflict(error: unknown): unknown {
+  const pgError = error as { code?: string; detail?: string };
+  return pgError.code === '23505'
+    ? new OpaisError(
+        'STREAM_VERSION_CONFLICT',
+        `an event stream was appended to concurrently: ${pgError.detail}`,
+        undefined,
+        { cause: error },
+      )
+    : error;
+}

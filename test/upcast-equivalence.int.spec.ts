@@ -130,6 +130,20 @@ describe('a log written as version 1 and the same days written as version 2', ()
     ]);
   });
 
+  it("give the projections' bulk read the same changes when it asks, and version 1 as stored when it does not", async () => {
+    const bulk = async (database: Database, detail: boolean) => {
+      const range = { after: 0, until: await database.store.headPosition() };
+      const events = [];
+      for await (const chunk of database.store.readEntityChanges(range, { detail })) events.push(...chunk);
+      return events.filter((event) => event.type === 'CoveredEntityChanged');
+    };
+    expect(await bulk(v1, true)).toEqual(await bulk(v2, true));
+    expect((await bulk(v1, false)).map((event) => [event.schemaVersion, event.data.changes])).toContainEqual([
+      1,
+      undefined,
+    ]);
+  });
+
   it('give the same `opais events --json`, a stream too', async () => {
     const lines = async (database: Database, ...args: string[]) => {
       const run = await runOpais(['events', '--json', '--limit', '10000', ...args], envFor(database));

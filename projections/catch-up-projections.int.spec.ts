@@ -222,8 +222,12 @@ describe('given events, when projected, then rows', () => {
 describe('poison events', () => {
   it('stop only the projectors they break, naming the event; the others go on', async () => {
     await appendTestSnapshot(database.pool, day(1), [registered(hospital)]);
+    // Two different contracts under one contractId: the ingest refuses this, but a log written before could hold it.
     const broken = coveredEntity('DSH000003', 3, {
-      contractPharmacies: [{ pharmacyId: 5, name: 'NO CONTRACT ID' }],
+      contractPharmacies: [
+        { contractId: 7, pharmacyId: 5, name: 'ONE' },
+        { contractId: 7, pharmacyId: 5, name: 'OTHER' },
+      ],
     });
     const poisoned = await appendTestSnapshot(database.pool, day(2), [
       registered(broken),
@@ -244,7 +248,7 @@ describe('poison events', () => {
       error_position: events[0].global_position,
     });
     expect(state.dim_ce_contract_pharmacy?.error).toMatch(
-      /event \d+ \(CoveredEntityRegistered of coveredEntity-DSH000003\.3\) cannot be projected into dim_ce_contract_pharmacy: contractPharmacies\[0\]\.contractId is missing/,
+      /event \d+ \(CoveredEntityRegistered of coveredEntity-DSH000003\.3\) cannot be projected into dim_ce_contract_pharmacy: two different dim_ce_contract_pharmacy rows have the key/,
     );
     expect(state.dim_ce?.position).toBe(later);
     expect(state.dim_pharmacy?.position).toBe(later);
@@ -288,7 +292,7 @@ describe('poison events', () => {
 
   it('a later run retries a stopped projector and records the error again', async () => {
     await appendTestSnapshot(database.pool, day(1), [
-      registered(coveredEntity('DSH000003', 3, { participating: 'MAYBE' })),
+      registered(coveredEntity('DSH000003', 3, { authorizingOfficial: { name: 42 } })),
     ]);
     expect((await catchUpProjections(database)).failures.map((failure) => failure.projector)).toEqual([
       'dim_ce',

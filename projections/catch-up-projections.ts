@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isTransientDatabaseError } from '../src/db/database-errors.ts';
 import { OpaisError } from '../src/errors.ts';
 import type { EventStoreReader } from '../src/store/event-store.ts';
 import { currentSchema, projectLockKey } from '../src/store/postgres/plans.ts';
@@ -14,7 +15,6 @@ import type { Projector } from './projector.ts';
 import { projectors as allProjectors } from './projectors.ts';
 import { readEntityChanges } from './read-entity-changes.ts';
 import { nextSnapshotBatch, type SnapshotBatch } from './snapshot-batch.ts';
-import { isTransientError } from './transient-error.ts';
 import { isAbortedTransaction, WriteBehind } from './write-behind.ts';
 
 export interface CatchUpOptions {
@@ -223,8 +223,8 @@ async function failuresAfter(
 ): Promise<unknown> {
   // Settled first either way: the rollback that follows must not overtake a write still under way.
   const failed = await writes.settle();
-  if (error !== undefined && isTransientError(error)) return error;
-  const transient = [...failed.values()].find(isTransientError);
+  if (error !== undefined && isTransientDatabaseError(error)) return error;
+  const transient = [...failed.values()].find(isTransientDatabaseError);
   if (transient !== undefined) return transient;
   const failures = [...failed].map(([projector, cause]) => failureOf(projector, batch, cause));
   if (error !== undefined && (!isAbortedTransaction(error) || failures.length === 0)) {

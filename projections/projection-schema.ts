@@ -25,12 +25,22 @@ export function scratchSchemaName(liveSchema: string, suffix: string): string {
   return name;
 }
 
+/**
+ * Written on every scratch schema when it is created: only a schema that
+ * carries it is ever dropped, so a schema of the same name made by someone
+ * else (another deployment's event store, say) is never touched.
+ */
+export const scratchMarker = 'opais scratch schema: made by opais rebuild/verify, dropped when they finish';
+
 export async function createProjectionSchema(pool: pg.Pool, schema: string): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');
+    // A scratch schema left behind by a killed run is ours to replace.
+    if (await existsUnmarked(client, schema)) throw notOurs(schema);
     await client.query(`drop schema if exists ${schema} cascade`);
     await client.query(`create schema ${schema}`);
+    await client.query(`comment on schema ${schema} is '${scratchMarker}'`);
     await client.query(`set local search_path = ${schema}`);
     for (const migration of projectionMigrations()) await client.query(migration.sql);
     await client.query('commit');
@@ -43,7 +53,25 @@ export async function createProjectionSchema(pool: pg.Pool, schema: string): Pro
 }
 
 export async function dropProjectionSchema(pool: pg.Pool, schema: string): Promise<void> {
+  if (await existsUnmarked(pool, schema)) throw notOurs(schema);
   await pool.query(`drop schema if exists ${schema} cascade`);
+}
+
+async function existsUnmarked(client: pg.Pool | pg.ClientBase, schema: string): Promise<boolean> {
+  const { rows } = await client.query<{ marker: string | null }>(
+    `select obj_description(oid, 'pg_namespace') as marker from pg_namespace where nspname = $1`,
+    [schema],
+  );
+  return rows.length > 0 && rows[0]?.marker !== scratchMarker;
+}
+
+function notOurs(schema: string): OpaisError {
+  return new OpaisError(
+    'SCHEMA_NOT_OURS',
+    `schema ${schema} exists and was not made by opais (it lacks the scratch-schema marker), so it is left as it is; ` +
+      'rename or drop it yourself, or set OPAIS_SCHEMA to a schema whose scratch names are free',
+    { schema },
+  );
 }
 
 /**

@@ -1,11 +1,13 @@
 import { OpaisError } from '../src/errors.ts';
+import { isIdNumber, isSourceTimestamp, trueFalseFlagOf } from '../src/snapshot/source-value-rules.ts';
 import type { Cell } from './table-spec.ts';
 
 /**
- * Source values → table cells (SPEC §4). Anything a table cannot hold
- * faithfully throws PROJECTION_FAILED: the projector stops at that event
- * rather than write a wrong row. Values come from canonical entities, where
- * null, "" and empty objects/arrays are already absent.
+ * Source values → table cells (SPEC §4). A value of the wrong type throws
+ * PROJECTION_FAILED: the projector stops at that event rather than write a
+ * wrong row (the ingest refuses such entities, so only an event written
+ * around it can hold one). Values come from canonical entities, where null,
+ * "" and empty objects/arrays are already absent.
  */
 
 function unprojectable(path: string, expected: string, value: unknown): OpaisError {
@@ -43,22 +45,26 @@ export function text(value: unknown, path: string): Cell {
   return value;
 }
 
-/** An integer id (contractId, pharmacyId) stored as text. */
+/**
+ * Values of the right type that the ingest refuses since it checks them with
+ * the projections' own rules (src/snapshot/source-value-rules.ts): an
+ * impossible timestamp, a flag that is not TRUE/FALSE, an id beyond the safe
+ * integers. Only a log written before that check can still hold one; it is
+ * projected as NULL rather than stopping the projector for good (the event
+ * keeps the value as it was).
+ */
+
+/** An integer id (contractId, pharmacyId) stored as text; NULL when not exact. */
 export function idText(value: unknown, path: string): Cell {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value))
-    throw unprojectable(path, 'an integer', value);
-  return String(value);
+  if (typeof value !== 'number') throw unprojectable(path, 'an integer', value);
+  return isIdNumber(value) ? String(value) : null;
 }
 
-/** participating: "TRUE"/"FALSE" (any case) → Y/N. */
+/** participating: "TRUE"/"FALSE" (any case) → Y/N, anything else NULL. */
 export function trueFalseFlag(value: unknown, path: string): Cell {
   const flag = text(value, path);
-  if (flag === null) return null;
-  const upper = flag.toUpperCase();
-  if (upper === 'TRUE') return 'Y';
-  if (upper === 'FALSE') return 'N';
-  throw unprojectable(path, '"TRUE" or "FALSE"', value);
+  return flag === null ? null : (trueFalseFlagOf(flag) ?? null);
 }
 
 export function booleanFlag(value: unknown, path: string): Cell {
@@ -67,39 +73,16 @@ export function booleanFlag(value: unknown, path: string): Cell {
   return value ? 'Y' : 'N';
 }
 
-const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
-
 /**
  * A source timestamp (`2024-02-16T09:29:10.8756857`, 0–7 fractional digits,
  * no zone) as `2024-02-16 09:29:10.875685`: the 7th digit is dropped, not
  * rounded, and the fraction is always 6 digits so that a value read back
- * from PostgreSQL (to_char ... .US) compares equal as text. Impossible dates
- * are refused here: PostgreSQL would reject them (or, for second 60, shift
- * them), and the row would never compare equal again.
+ * from PostgreSQL (to_char ... .US) compares equal as text. One that does
+ * not exist is NULL.
  */
 export function sourceTimestamp(value: unknown, path: string): Cell {
   const raw = text(value, path);
-  if (raw === null) return null;
-  const match = timestampPattern.exec(raw);
-  if (!match) throw unprojectable(path, 'a timestamp like 2024-02-16T09:29:10.8756857', value);
-  const [, year, month, day, hour, minute, second, fraction = ''] = match as unknown as string[];
-  const y = Number(year);
-  const m = Number(month);
-  const d = Number(day);
-  const valid =
-    y >= 1 &&
-    m >= 1 &&
-    m <= 12 &&
-    d >= 1 &&
-    d <= daysInMonth(y, m) &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 59;
-  if (!valid) throw unprojectable(path, 'a valid date and time', value);
-  return `${year}-${month}-${day} ${hour}:${minute}:${second}.${fraction.slice(0, 6).padEnd(6, '0')}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (raw === null || !isSourceTimestamp(raw)) return null;
+  const fraction = raw.slice(20, 26);
+  return `${raw.slice(0, 10)} ${raw.slice(11, 19)}.${fraction.padEnd(6, '0')}`;
 }

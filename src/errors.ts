@@ -25,6 +25,11 @@ export const errorCatalogue = {
     title: 'The projections have not caught up with that snapshot yet (run opais project)',
   },
   INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },
+  SCHEMA_NOT_OURS: {
+    httpStatus: 409,
+    exitCode: 2,
+    title: 'A schema the command would replace was not made by opais',
+  },
   FETCH_FAILED: { httpStatus: 502, exitCode: 10, title: 'The export could not be downloaded' },
   NOT_FOUND: { httpStatus: 404, exitCode: 1, title: 'Not found' },
   CURSOR_UNKNOWN: {
@@ -34,7 +39,15 @@ export const errorCatalogue = {
   },
   UNAUTHORIZED: { httpStatus: 401, exitCode: 1, title: 'A valid bearer token is required' },
   RATE_LIMITED: { httpStatus: 429, exitCode: 1, title: 'Too many requests' },
+  URI_TOO_LONG: { httpStatus: 414, exitCode: 2, title: 'The request URI is too long' },
+  HEADERS_TOO_LARGE: { httpStatus: 431, exitCode: 2, title: 'The request headers are too large' },
+  REQUEST_TIMEOUT: { httpStatus: 408, exitCode: 1, title: 'The request was not received in time' },
   DATABASE_UNAVAILABLE: { httpStatus: 503, exitCode: 9, title: 'The database cannot be reached' },
+  SCHEMA_NOT_MIGRATED: {
+    httpStatus: 503,
+    exitCode: 9,
+    title: 'The schema lacks migrations this version needs (run opais migrate)',
+  },
   INTERNAL: { httpStatus: 500, exitCode: 1, title: 'Internal error' },
 } as const;
 

@@ -204,18 +204,22 @@ describe('entity → rows', () => {
     ]);
   });
 
-  it('refuses what a table cannot hold, naming the member', () => {
-    expect(() => dimCe.rows(canonical({ ...raw, participating: 'MAYBE' }), key)).toThrow(
-      /participating must be/,
+  it('refuses a value of the wrong type, naming the member (the ingest refuses those)', () => {
+    expect(() => dimCe.rows(canonical({ ...raw, authorizingOfficial: { name: 42 } }), key)).toThrow(
+      /authorizingOfficial\.name must be a string/,
     );
-    expect(() =>
+  });
+
+  it('projects values the ingest refuses since, found in an older log, as NULL or no row', () => {
+    expect(dimCe.rows(canonical({ ...raw, participating: 'MAYBE' }), key)[0]?.[5]).toBeNull();
+    expect(
       dimCeContractPharmacy.rows(canonical({ ...raw, contractPharmacies: [{ pharmacyId: 1 }] }), key),
-    ).toThrow(/contractPharmacies\[0\]\.contractId is missing/);
-    expect(() =>
-      dimCeContractPharmacy.rows(
-        canonical({ ...raw, contractPharmacies: [{ contractId: 1, beginDate: '2024-02-30T00:00:00' }] }),
-        key,
-      ),
-    ).toThrow(/contractPharmacies\[0\]\.beginDate must be a valid date/);
+    ).toEqual([]);
+    const [row] = dimCeContractPharmacy.rows(
+      canonical({ ...raw, contractPharmacies: [{ contractId: 1, beginDate: '2024-02-30T00:00:00' }] }),
+      key,
+    );
+    expect(row?.[2]).toBe('1');
+    expect(row?.at(-2)).toBeNull();
   });
 });

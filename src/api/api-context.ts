@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { EventStoreReader } from '../store/event-store.ts';
 import type { ChangeSignal } from './change-signal.ts';
@@ -13,6 +14,8 @@ export interface ApiContext {
   maxStreams: number;
   /** Live streams open now, ended when the server closes. */
   openStreams: Set<Promise<void>>;
+  /** Whether a public route may show this caller details (error texts quoting data): no token set, or it carries it. */
+  showsDetails(request: FastifyRequest): boolean;
   /** Aborted when the server begins to close. */
   closing: AbortSignal;
 }

@@ -128,9 +128,9 @@ describe('the API server', () => {
     const limited = await startApi(database, { rateLimitPerMinute: 3 });
     try {
       const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await limited.get('/health')).status);
+      for (let i = 0; i < 5; i += 1) statuses.push((await limited.get('/snapshots')).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
-      const answer = await limited.get('/health');
+      const answer = await limited.get('/snapshots');
       expect(answer.body).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
       expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
     } finally {

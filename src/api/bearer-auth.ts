@@ -7,12 +7,17 @@ import { OpaisError } from '../errors.ts';
  * ones: the dashboard's static files (its data calls carry the token), the
  * API description and /health (for probes). The hook is added per route,
  * after the rate limiter's, so guessing tokens is rate-limited too.
+ * Returns the check itself, for public routes that show more to a caller
+ * with the token.
  */
-export function installBearerAuth(app: FastifyInstance, token: string): void {
+export function installBearerAuth(app: FastifyInstance, token: string): (request: FastifyRequest) => boolean {
   const expected = digest(token);
-  const check: onRequestHookHandler = async (request: FastifyRequest) => {
+  const carriesToken = (request: FastifyRequest) => {
     const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest((match[1] as string).trim()), expected)) {
+    return match !== null && timingSafeEqual(digest((match[1] as string).trim()), expected);
+  };
+  const check: onRequestHookHandler = async (request: FastifyRequest) => {
+    if (!carriesToken(request)) {
       throw new OpaisError('UNAUTHORIZED', 'send the API token as "Authorization: Bearer <token>"');
     }
   };
@@ -21,6 +26,7 @@ export function installBearerAuth(app: FastifyInstance, token: string): void {
     const hooks = route.onRequest;
     route.onRequest = hooks === undefined ? [check] : [...(Array.isArray(hooks) ? hooks : [hooks]), check];
   });
+  return carriesToken;
 }
 
 function isPublic(url: string): boolean {

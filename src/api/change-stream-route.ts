@@ -54,17 +54,35 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
           `${context.maxStreams} live streams are open already; try again later`,
         );
       }
-      const lastEventId = request.headers['last-event-id'];
-      const where = lastEventId === undefined ? 'querystring/since' : 'headers/last-event-id';
-      const cursor = lastEventId ?? request.query.since;
-      const after = cursor === undefined ? 0 : decodeCursor(cursor, where);
-      const filter = feedFilterOf(request.query);
-
-      // The first page is read before the answer starts, so that a bad cursor still gets a JSON error.
-      const seen = context.changeSignal.version;
+      // The slot is taken before the first await: counted and taken in one step, concurrent opens cannot overbook.
+      let freeSlot = () => {};
+      const slot = new Promise<void>((resolve) => {
+        freeSlot = resolve;
+      });
+      context.openStreams.add(slot);
+      const release = () => {
+        context.openStreams.delete(slot);
+        freeSlot();
+      };
       const detail = request.query.detail;
-      const first = await readChangeFeedPage(context.pool, after, batchSize, filter, detail);
-      assertCursorKnown(after, first, where);
+      let after: number;
+      let filter: FeedFilter;
+      let seen: number;
+      let first: ChangePage;
+      try {
+        const lastEventId = request.headers['last-event-id'];
+        const where = lastEventId === undefined ? 'querystring/since' : 'headers/last-event-id';
+        const cursor = lastEventId ?? request.query.since;
+        after = cursor === undefined ? 0 : decodeCursor(cursor, where);
+        filter = feedFilterOf(request.query);
+        // The first page is read before the answer starts, so that a bad cursor still gets a JSON error.
+        seen = context.changeSignal.version;
+        first = await readChangeFeedPage(context.pool, after, batchSize, filter, detail);
+        assertCursorKnown(after, first, where);
+      } catch (error) {
+        release();
+        throw error;
+      }
 
       reply.hijack();
       const response = reply.raw;
@@ -73,22 +91,23 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
         'cache-control': 'no-cache',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
       });
       const abort = new AbortController();
       const stop = () => abort.abort();
       response.on('close', stop);
       context.closing.addEventListener('abort', stop, { once: true });
-      const running = pump({ context, response, filter, detail, after, seen, first, abort: abort.signal })
+      if (context.closing.aborted) stop();
+      void pump({ context, response, filter, detail, after, seen, first, abort: abort.signal })
         .catch((error: unknown) => {
           // A client that goes away aborts a pending write: that is the normal end, not an error.
           if (!abort.signal.aborted) request.log.warn({ err: error }, 'change stream ended by an error');
         })
         .finally(() => {
           context.closing.removeEventListener('abort', stop);
-          context.openStreams.delete(running);
+          release();
           response.end();
         });
-      context.openStreams.add(running);
     },
   );
 }

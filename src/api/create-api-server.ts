@@ -11,10 +11,11 @@ import { createChangeSignal } from './change-signal.ts';
 import { registerChangeStreamRoute } from './change-stream-route.ts';
 import { registerChangesRoute } from './changes-route.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { requireDecimalIntegers } from './decimal-integers.ts';
 import { dropUnusedConnectionsOnClose } from './drop-unused-connections.ts';
 import { registerEntityRoutes } from './entity-routes.ts';
 import { registerEntitySearchRoute } from './entity-search-route.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -39,6 +40,11 @@ export interface ApiServerOptions {
   responseCacheSize?: number;
   /** Database connections (default 8). */
   poolSize?: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (the rate limit's key): Fastify's
+   * trustProxy, `true` (any) or the proxies' addresses/CIDRs, comma-separated. Default none: the socket's address.
+   */
+  trustProxy?: boolean | string;
   /** Poll interval of the live streams while LISTEN is not connected. */
   pollIntervalMs?: number;
   logger?: FastifyServerOptions['logger'];
@@ -58,6 +64,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     // Unknown query parameters are refused (a typo like `limt` must not be ignored).
     ajv: { customOptions: { removeAdditional: false } },
     forceCloseConnections: 'idle',
+    trustProxy: options.trustProxy ?? false,
+    clientErrorHandler,
+    frameworkErrors,
   });
   const pool = createApiPool({
     connectionString: options.connectionString,
@@ -80,6 +89,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     }),
     maxStreams: options.maxStreams ?? 100,
     openStreams: new Set(),
+    showsDetails: () => true,
     closing: closing.signal,
   };
   dropUnusedConnectionsOnClose(app);
@@ -95,6 +105,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
 
   try {
     installErrorHandler(app);
+    requireDecimalIntegers(app);
+    // No answer may be sniffed into another type (a JSON error quoting input rendered as HTML).
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+    });
     const perMinute = options.rateLimitPerMinute ?? 6000;
     if (perMinute > 0) {
       await app.register(rateLimit, {
@@ -104,7 +119,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           new OpaisError('RATE_LIMITED', `more than ${limit.max} requests a minute; retry in ${limit.after}`),
       });
     }
-    if (options.token) installBearerAuth(app, options.token);
+    if (options.token) context.showsDetails = installBearerAuth(app, options.token);
     await registerOpenApi(app, { tokenRequired: Boolean(options.token) });
 
     registerChangesRoute(app, context);

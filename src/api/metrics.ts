@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { outOfOrderExports } from '../store/postgres/export-inbox.ts';
 import type { ApiContext } from './api-context.ts';
 import { readStoreHead } from './read-store-head.ts';
 import { errorResponses } from './schemas.ts';
@@ -45,6 +46,10 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
     'projector',
   ]);
   const openStreams = gauge('opais_api_open_streams', 'live change streams open');
+  const outOfOrder = gauge(
+    'opais_exports_out_of_order',
+    'exports refused because a later one was applied first (export_inbox; see docs/reliability.md)',
+  );
 
   app.addHook('onResponse', async (request, reply) => {
     latency.observe(
@@ -68,7 +73,12 @@ export function registerMetrics(app: FastifyInstance, context: ApiContext): void
       },
     },
     async (_request, reply) => {
-      const [store, totals] = await Promise.all([readStoreHead(context), readTotals(context)]);
+      const [store, totals, late] = await Promise.all([
+        readStoreHead(context),
+        readTotals(context),
+        outOfOrderExports(context.pool, 1),
+      ]);
+      outOfOrder.set(late.count);
       snapshots.set(totals.snapshots);
       if (store.lastSnapshotAsOf) lastAsOf.set(Date.parse(store.lastSnapshotAsOf) / 1000);
       for (const [type, count] of Object.entries(totals.events)) entityEvents.set({ type }, count);

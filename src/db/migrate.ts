@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { OpaisError } from '../errors.ts';
 import { advisoryLockKey } from './advisory-lock-key.ts';
 
 const ddlDir = fileURLToPath(new URL('../../ddl/', import.meta.url));
@@ -57,5 +58,30 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<string[]> 
     }
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Refuses a schema that lacks migrations, for processes that must not
+ * migrate (`opais serve` runs under a read-only role): they say what is
+ * missing instead of failing later on a table that is not there.
+ */
+export async function assertMigrated(pool: pg.Pool, schema: string): Promise<void> {
+  const { rows } = await pool
+    .query<{ version: string }>(`select version from ${schema}.schema_migrations`)
+    .catch((error: { code?: string }) => {
+      if (error.code === '42P01') return { rows: [] }; // no such table (or schema): nothing applied
+      throw error;
+    });
+  const applied = new Set(rows.map((row) => row.version));
+  const missing = listMigrations()
+    .map((migration) => migration.version)
+    .filter((version) => !applied.has(version));
+  if (missing.length > 0) {
+    throw new OpaisError(
+      'SCHEMA_NOT_MIGRATED',
+      `schema ${schema} lacks migration(s) ${missing.join(', ')}; run \`opais migrate\` as the schema's owner (this command never migrates)`,
+      { schema, missing },
+    );
   }
 }

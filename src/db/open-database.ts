@@ -68,5 +68,8 @@ export function createPool(connectionString: string, schema: string, max = 4): p
   const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema},public` });
   // An idle client's connection error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor may a checked-out client's (pg-pool listens only while a client is idle): its pending query or COPY fails
+  // with the error instead, the transaction is lost with the connection, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

@@ -69,7 +69,15 @@ export interface SnapshotCounts {
 }
 
 export interface DataQualityProblem {
-  code: 'MISSING_KEY' | 'INVALID_TYPE' | 'CONFLICTING_DUPLICATE' | 'NOT_AN_OBJECT';
+  code:
+    | 'MISSING_KEY'
+    | 'INVALID_TYPE'
+    | 'CONFLICTING_DUPLICATE'
+    | 'NOT_AN_OBJECT'
+    /** A value of the right type that the projections cannot apply (participating "MAYBE", an id beyond 2^53). */
+    | 'INVALID_VALUE'
+    /** A string PostgreSQL cannot store, or a value over what its indexes, full-text search or jsonb accept. */
+    | 'NOT_STORABLE';
   /** Position of the element in `coveredEntities` (0-based). */
   index: number;
   /** Byte offset of the element in the JSON document. */

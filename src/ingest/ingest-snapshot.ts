@@ -31,7 +31,20 @@ export interface IngestOptions extends MassChangeOptions {
   /** Wait for a running ingest to finish (default) or refuse at once. */
   wait?: boolean;
   onProgress?: (progress: IngestProgress) => void;
+  /** Takes turns with other exports waiting at the same time (see ingest-in-order.ts). */
+  turn?: IngestTurn;
 }
+
+/** Exports waiting at the same time take the single-writer lock in as-of order. */
+export interface IngestTurn {
+  /** The as-of is known: the export is waiting from now on (called once per attempt, first). */
+  arrive(asOf: Date): Promise<void>;
+  /** Asked holding the lock, at the start and again before commit: false when an earlier export waits. */
+  isMine(): Promise<boolean>;
+}
+
+/** The ingest gave way to an export with an earlier as-of; nothing was appended. */
+export class NotYourTurn extends Error {}
 
 export interface IngestProgress {
   bytes: number;
@@ -108,13 +121,18 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
 
   let session: IngestSession;
   try {
+    await options.turn?.arrive(asOf);
     session = await options.store.beginIngest({ asOf, wait: options.wait ?? true });
   } catch (error) {
     opened.json.destroy();
     throw error;
   }
+  const giveWayIfNotMine = async () => {
+    if (options.turn && !(await options.turn.isMine())) throw new NotYourTurn();
+  };
 
   try {
+    await giveWayIfNotMine();
     const registry = await session.loadRegistry();
     const progress: IngestProgress = { bytes: 0, totalBytes: opened.jsonBytes, entities: 0 };
     const json = options.onProgress
@@ -186,6 +204,8 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
 
     const counts: SnapshotCounts = { ...diff.counts, removed: removals.length };
     const durationMs = Math.round(performance.now() - started);
+    // An earlier export that arrived while this one was being read goes first; this one is read again after it.
+    await giveWayIfNotMine();
     const committed = await session.commit({
       asOf: asOf.toISOString(),
       source: sourceInfo,

@@ -19,7 +19,7 @@ import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixt
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { createS3Client } from '../source/s3-client.ts';
-import { createHandler } from './handler.ts';
+import { createHandler, type ObjectOutcome } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
 
 const run = promisify(execFile);
@@ -296,5 +296,99 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       origin: 'lambda',
     });
     expect(await eventCount()).toBe(26);
+  });
+  it('refuses a malformed or overlong key by name and still applies the other objects of the event', async () => {
+    const goodKey = 'records/OPA_CE_DAILY_PUBLIC_2099-01-04.JSON';
+    await putObject(s3, bucket, goodKey, snapshotJson([...day1, coveredEntity('DSH000022', 22)]));
+    const record = (key: string) => ({
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      eventTime: '2099-01-04T00:00:00.000Z',
+      s3: { bucket: { name: bucket }, object: { key } },
+    });
+    const longKey = `records/${'k'.repeat(100_000)}.json`;
+    const event = { Records: [record('records/bad%ZZkey.json'), record(longKey), record(goodKey)] };
+    const before = await eventCount();
+
+    const failure = await handler(event).then(
+      () => undefined,
+      (error: { code?: string; message: string }) => error,
+    );
+    expect(failure?.code).toBe('INVALID_ARGUMENT');
+    expect(failure?.message).toContain('2 of 3 objects failed');
+    expect(failure?.message).toContain(
+      `s3://${bucket}/records/bad%ZZkey.json: the key has a malformed %-escape`,
+    );
+    expect(failure?.message).toContain('the key is 100013 bytes long; S3 keys are at most 1024 bytes');
+    expect(failure?.message.length).toBeLessThan(2000);
+
+    const done = logs.filter((line) => line.message === 'done').at(-1)?.fields.objects as ObjectOutcome[];
+    expect(
+      done.map((outcome) => outcome.status),
+      JSON.stringify(done),
+    ).toEqual(['failed', 'failed', 'applied']);
+    expect(await eventCount()).toBeGreaterThan(before ?? 0);
+    expect(alerts.slice(-2).map((alert) => alert.code)).toEqual(['INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
+  });
+  it('answers an export older than the head as out-of-order, records it and tells the webhook, without a retry', async () => {
+    const key = 'late/OPA_CE_DAILY_PUBLIC_2098-12-31.JSON';
+    await putObject(s3, bucket, key, snapshotJson(day0.slice(0, 19)));
+    const before = await eventCount();
+    const result = await handler({
+      version: '0',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      time: '2099-02-01T00:00:00Z',
+      detail: { bucket: { name: bucket }, object: { key } },
+    });
+    expect(result.objects).toEqual([
+      {
+        uri: `s3://${bucket}/${key}`,
+        status: 'out-of-order',
+        asOf: '2098-12-31T00:00:00.000Z',
+        headAsOf: '2099-01-04T00:00:00.000Z',
+      },
+    ]);
+    expect(await eventCount()).toBe(before);
+    const { rows } = await database.pool.query(
+      'select state, head_as_of from export_inbox where source = $1',
+      [`s3://${bucket}/${key}`],
+    );
+    expect(rows).toEqual([{ state: 'out-of-order', head_as_of: new Date('2099-01-04T00:00:00Z') }]);
+    expect(alerts.at(-1)).toMatchObject({ code: 'AS_OF_NOT_LATER', source: `s3://${bucket}/${key}` });
+  });
+
+  it('applies an earlier export whose invocation died while waiting before its own, in as-of order', async () => {
+    const current = [...day1, coveredEntity('DSH000022', 22)];
+    const orphanKey = 'daily/OPA_CE_DAILY_PUBLIC_2099-01-05.JSON';
+    const ownKey = 'daily/OPA_CE_DAILY_PUBLIC_2099-01-06.JSON';
+    await putObject(s3, bucket, orphanKey, snapshotJson([...current, coveredEntity('DSH000023', 23)]));
+    await putObject(s3, bucket, ownKey, snapshotJson([...current, coveredEntity('DSH000024', 24)]));
+    // As an invocation leaves it when it dies waiting for the lock: pending, its waiter gone.
+    await database.pool.query(
+      "insert into export_inbox (source, as_of, state) values ($1, '2099-01-05T00:00:00Z', 'pending')",
+      [`s3://${bucket}/${orphanKey}`],
+    );
+    const result = await handler({
+      version: '0',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      time: '2099-02-01T00:00:00Z',
+      detail: { bucket: { name: bucket }, object: { key: ownKey } },
+    });
+    expect(result.objects).toEqual([
+      expect.objectContaining({ status: 'applied', asOf: '2099-01-06T00:00:00.000Z' }),
+    ]);
+    const { rows } = await database.pool.query<{ as_of: Date }>(
+      'select as_of from snapshots order by global_position desc limit 2',
+    );
+    expect(rows.map((row) => row.as_of.toISOString())).toEqual([
+      '2099-01-06T00:00:00.000Z',
+      '2099-01-05T00:00:00.000Z',
+    ]);
+    const { rows: inbox } = await database.pool.query('select state from export_inbox where source = $1', [
+      `s3://${bucket}/${orphanKey}`,
+    ]);
+    expect(inbox).toEqual([{ state: 'applied' }]);
   });
 });

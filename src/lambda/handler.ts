@@ -1,16 +1,18 @@
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import type { Database } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
-import { type IngestSummary, ingestSnapshot } from '../ingest/ingest-snapshot.ts';
+import { ingestInOrder } from '../ingest/ingest-in-order.ts';
+import type { IngestSummary } from '../ingest/ingest-snapshot.ts';
 import { jsonLog, type Log } from '../json-log.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { defaultS3Client } from '../source/s3-client.ts';
 import { s3Source } from '../source/s3-source.ts';
-import { formatS3Uri } from '../source/s3-uri.ts';
+import { formatS3Uri, parseS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
+import { orphanedArrivals } from '../store/postgres/export-inbox.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
-import { type CreatedObject, parseTriggerEvent } from './parse-trigger-event.ts';
+import { type CreatedObject, isRefused, parseTriggerEvent } from './parse-trigger-event.ts';
 
 export interface HandlerResult {
   objects: ObjectOutcome[];
@@ -18,6 +20,9 @@ export interface HandlerResult {
 
 export type ObjectOutcome =
   | { uri: string; status: 'ignored'; reason: string }
+  /** Older than the head when it came: not applied, recorded in the inbox (the ExportsOutOfOrder alarm counts it). */
+  | { uri: string; status: 'out-of-order'; asOf: string; headAsOf: string }
+  | { uri: string; status: 'failed'; code: string | undefined; error: string }
   | {
       uri: string;
       status: 'applied' | 'already-applied';
@@ -42,8 +47,10 @@ interface LambdaContext {
  * The Lambda behind the EventBridge rule (source aws.s3, detail-type Object
  * Created, the snapshot bucket) or a classic S3 notification. Each snapshot
  * object the event names is ingested in turn; other keys are logged and
- * ignored. Any failure is thrown after notifying the webhook, so that
- * Lambda retries the event and finally sends it to the dead-letter queue.
+ * ignored. A failure (naming the object's key) is reported to the webhook
+ * and the next object goes on; once all were tried, the failure is thrown
+ * so that Lambda retries the event and finally sends it to the dead-letter
+ * queue.
  *
  * Delivery is at least once: a duplicate or concurrent invocation for the
  * same object waits for the single-writer ingest lock, then finds the
@@ -62,19 +69,65 @@ export function createHandler(log: Log = jsonLog) {
     const objects = parseTriggerEvent(event);
     const filter = readSnapshotKeyFilter(process.env);
     const outcomes: ObjectOutcome[] = [];
+    const errors: unknown[] = [];
     for (const object of objects) {
       const uri = formatS3Uri(object);
+      if (isRefused(object)) {
+        const error = new OpaisError('INVALID_ARGUMENT', `${uri}: ${object.reason}`);
+        await reportFailure(error, uri, logRequest);
+        outcomes.push(failedOutcome(uri, error));
+        errors.push(error);
+        continue;
+      }
       if (!isSnapshotKey(object.key, filter)) {
         const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
         logRequest('info', 'ignored object', { uri, reason });
         outcomes.push({ uri, status: 'ignored', reason });
         continue;
       }
-      outcomes.push(await ingestObject(object, logRequest));
+      // One object's failure does not keep the others of the same event from being applied.
+      try {
+        outcomes.push(await ingestObject(object, logRequest));
+      } catch (error) {
+        outcomes.push(failedOutcome(uri, error));
+        errors.push(error);
+      }
     }
     logRequest('info', 'done', { objects: outcomes });
+    // Thrown after all were tried, so that Lambda retries the event (the applied ones are then already applied).
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw batchFailed(outcomes, errors);
     return { objects: outcomes };
   };
+}
+
+function failedOutcome(uri: string, error: unknown): ObjectOutcome {
+  return {
+    uri,
+    status: 'failed',
+    code: error instanceof OpaisError ? error.code : undefined,
+    error: (error as Error).message,
+  };
+}
+
+function batchFailed(outcomes: ObjectOutcome[], errors: unknown[]): OpaisError {
+  const failed = outcomes.filter((outcome) => outcome.status === 'failed');
+  const first = errors[0];
+  return new OpaisError(
+    first instanceof OpaisError ? first.code : 'INTERNAL',
+    `${failed.length} of ${outcomes.length} objects failed: ${failed.map((outcome) => outcome.error).join('; ')}`,
+    { objects: failed },
+  );
+}
+
+async function reportFailure(error: unknown, uri: string, log: Log): Promise<void> {
+  log('error', 'ingest failed', {
+    uri,
+    code: error instanceof OpaisError ? error.code : undefined,
+    error: (error as Error).message,
+  });
+  const undelivered = await notifyIngestFailure(error, uri, 'lambda');
+  if (undelivered) log('warn', undelivered, { uri });
 }
 
 async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutcome> {
@@ -87,25 +140,33 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   let outcome: ObjectOutcome;
   try {
     database = await lambdaDatabase();
-    const summary = await ingestSnapshot({
-      store: database.store,
-      source: s3Source({ ...object, client: defaultS3Client() }),
-      asOf,
-      maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
-      maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
-      wait: true,
-    });
+    if (asOf) await applyOrphans(database, asOf, log);
+    const summary = await ingestInOrder(
+      database.pool,
+      {
+        store: database.store,
+        source: s3Source({ ...object, client: defaultS3Client() }),
+        asOf,
+        maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
+        maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
+        wait: true,
+      },
+      { source: uri, sourceVersion: object.versionId ?? object.etag },
+    );
     outcome = outcomeOf(uri, asOfFrom, summary);
     log('info', summary.alreadyApplied ? 'already applied' : 'ingest applied', { ...outcome });
   } catch (error) {
-    log('error', 'ingest failed', {
-      uri,
-      code: error instanceof OpaisError ? error.code : undefined,
-      error: (error as Error).message,
-    });
     if (isCredentialError(error)) await forgetLambdaDatabase();
-    const undelivered = await notifyIngestFailure(error, uri, 'lambda');
-    if (undelivered) log('warn', undelivered, { uri });
+    await reportFailure(error, uri, log);
+    // Retrying cannot help an export that came after a later one: it is recorded, alarmed on and answered as such.
+    if (error instanceof OpaisError && error.code === 'AS_OF_NOT_LATER') {
+      return {
+        uri,
+        status: 'out-of-order',
+        asOf: String(error.details?.asOf),
+        headAsOf: String(error.details?.lastAsOf),
+      };
+    }
     throw error;
   }
   // Also after "already applied": an earlier invocation may have committed the events and died before projecting.
@@ -118,6 +179,39 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   for (const failure of projected.failures) log('error', 'projector stopped', { uri, ...failure });
   log('info', 'projections caught up', { uri, snapshots: projected.snapshots });
   return outcome;
+}
+
+/**
+ * Exports from S3 whose invocation died while they waited (pending in the
+ * inbox, no live waiter) and that are older than this one: applied first, in
+ * as-of order, so that this one does not overtake them for good.
+ */
+async function applyOrphans(database: Database, before: Date, log: Log): Promise<void> {
+  for (const orphan of await orphanedArrivals(database.pool, 's3://')) {
+    if (orphan.asOf.getTime() >= before.getTime()) break;
+    try {
+      const summary = await ingestInOrder(
+        database.pool,
+        {
+          store: database.store,
+          source: s3Source({ ...parseS3Uri(orphan.source), client: defaultS3Client() }),
+          asOf: orphan.asOf,
+          maxRemovalRatio: ratioFromEnv(process.env, 'OPAIS_MAX_REMOVAL_RATIO'),
+          maxChangeRatio: ratioFromEnv(process.env, 'OPAIS_MAX_CHANGE_RATIO'),
+          wait: true,
+        },
+        orphan,
+      );
+      log('info', 'orphaned export applied', {
+        uri: orphan.source,
+        asOf: summary.asOf,
+        alreadyApplied: summary.alreadyApplied,
+      });
+    } catch (error) {
+      // The inbox has its outcome; the object this invocation is for still goes on.
+      log('error', 'orphaned export failed', { uri: orphan.source, error: (error as Error).message });
+    }
+  }
 }
 
 function ratioFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {

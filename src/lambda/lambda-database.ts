@@ -42,6 +42,6 @@ async function connect(env: NodeJS.ProcessEnv): Promise<Database> {
       'the Lambda needs DATABASE_URL or OPAIS_DATABASE_SECRET_ARN (there is no embedded PostgreSQL in Lambda)',
     );
   }
-  // One invocation ingests at a time per container: two connections (the ingest's and a spare) are enough.
-  return openDatabase({ config: { ...readConfig(env), databaseUrl }, max: 2 });
+  // One invocation ingests at a time per container: the ingest's connection, its inbox entry's and a spare.
+  return openDatabase({ config: { ...readConfig(env), databaseUrl }, max: 3 });
 }

@@ -1,5 +1,16 @@
 import { OpaisError } from '../errors.ts';
 
+/** An object the event names whose key cannot be an S3 key: refused on its own, the other objects go on. */
+export interface RefusedObject {
+  bucket: string;
+  /** The key as the event wrote it (shortened for messages when very long). */
+  key: string;
+  reason: string;
+}
+
+/** S3's own limit: a key is at most 1024 bytes of UTF-8. */
+const maxKeyBytes = 1024;
+
 /** One object that an event announces. */
 export interface CreatedObject {
   bucket: string;
@@ -17,10 +28,12 @@ export interface CreatedObject {
  *   `detail`, its key as is;
  * - the classic S3 notification (`Records[]`, `eventSource: aws:s3`, `eventName:
  *   ObjectCreated:*`): keys URL-encoded with `+` for spaces, so they are decoded.
+ * A key that cannot be an S3 key (a malformed %-escape, more than 1024
+ * bytes) comes back refused, naming it, so that the other objects still go on.
  * Other S3 events (deletions, ...) in a Records[] batch are left out; anything
  * else is refused, since a wrongly wired trigger should fail loudly.
  */
-export function parseTriggerEvent(event: unknown): CreatedObject[] {
+export function parseTriggerEvent(event: unknown): (CreatedObject | RefusedObject)[] {
   if (isRecord(event) && event.source === 'aws.s3' && typeof event['detail-type'] === 'string') {
     return parseEventBridge(event);
   }
@@ -31,7 +44,7 @@ export function parseTriggerEvent(event: unknown): CreatedObject[] {
   );
 }
 
-function parseEventBridge(event: Record<string, unknown>): CreatedObject[] {
+function parseEventBridge(event: Record<string, unknown>): (CreatedObject | RefusedObject)[] {
   if (event['detail-type'] !== 'Object Created') return [];
   const detail = isRecord(event.detail) ? event.detail : {};
   const bucket = isRecord(detail.bucket) ? detail.bucket.name : undefined;
@@ -42,6 +55,8 @@ function parseEventBridge(event: Record<string, unknown>): CreatedObject[] {
       'EventBridge "Object Created" event without detail.bucket.name or detail.object.key',
     );
   }
+  const refused = refusedKey(bucket, object.key, object.key);
+  if (refused) return [refused];
   return [
     {
       bucket,
@@ -55,7 +70,7 @@ function parseEventBridge(event: Record<string, unknown>): CreatedObject[] {
   ];
 }
 
-function parseRecord(record: unknown): CreatedObject[] {
+function parseRecord(record: unknown): (CreatedObject | RefusedObject)[] {
   if (!isRecord(record) || record.eventSource !== 'aws:s3') return [];
   if (typeof record.eventName !== 'string' || !record.eventName.startsWith('ObjectCreated:')) return [];
   const s3 = isRecord(record.s3) ? record.s3 : {};
@@ -67,10 +82,18 @@ function parseRecord(record: unknown): CreatedObject[] {
       'S3 notification record without s3.bucket.name or s3.object.key',
     );
   }
+  let key: string;
+  try {
+    key = decodeURIComponent(object.key.replace(/\+/g, ' '));
+  } catch {
+    return [{ bucket, key: shortened(object.key), reason: 'the key has a malformed %-escape' }];
+  }
+  const refused = refusedKey(bucket, key, object.key);
+  if (refused) return [refused];
   return [
     {
       bucket,
-      key: decodeURIComponent(object.key.replace(/\+/g, ' ')),
+      key,
       versionId: optionalString(object.versionId),
       etag: optionalString(object.eTag),
       size: typeof object.size === 'number' ? object.size : undefined,
@@ -90,6 +113,27 @@ export function parseEventTime(value: unknown): Date | undefined {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const date = new Date(hasZone ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function isRefused(object: CreatedObject | RefusedObject): object is RefusedObject {
+  return 'reason' in object;
+}
+
+function refusedKey(bucket: string, key: string, asWritten: string): RefusedObject | undefined {
+  const bytes = Buffer.byteLength(key);
+  if (bytes === 0) return { bucket, key, reason: 'the key is empty' };
+  if (bytes > maxKeyBytes) {
+    return {
+      bucket,
+      key: shortened(asWritten),
+      reason: `the key is ${bytes} bytes long; S3 keys are at most ${maxKeyBytes} bytes`,
+    };
+  }
+  return undefined;
+}
+
+function shortened(key: string): string {
+  return key.length > 200 ? `${key.slice(0, 200)}… (${key.length} characters)` : key;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -26,12 +26,17 @@ export type SnapshotElement =
  * the caller, which reports the snapshot as malformed.
  */
 export function toSnapshotElement(text: string, index: number, offset: number): SnapshotElement {
-  return snapshotElementOf(JSON.parse(text), index, offset);
+  return snapshotElementOf(JSON.parse(text), index, offset, text);
 }
 
 /** A SnapshotElement from an element already parsed (by the benchmark's baseline readers). */
-export function snapshotElementOf(value: unknown, index: number, offset: number): SnapshotElement {
-  const check = validateEntity(value);
+export function snapshotElementOf(
+  value: unknown,
+  index: number,
+  offset: number,
+  text?: string,
+): SnapshotElement {
+  const check = validateEntity(value, text);
   if (!check.ok) {
     const { ok: _ok, ...problem } = check;
     return { kind: 'problem', index, offset, problem: { ...problem, index, offset } };

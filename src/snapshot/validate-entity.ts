@@ -1,4 +1,6 @@
 import type { DataQualityProblem } from '../events/event-types.ts';
+import { isIdNumber, isSourceTimestamp, trueFalseFlagOf } from './source-value-rules.ts';
+import { storageProblem } from './storage-limits.ts';
 
 export type EntityCheck =
   | { ok: true; id340B: string; ceId: number }
@@ -68,18 +70,47 @@ const memberShapes: Record<string, Record<string, Shape>> = {
     comments: 'string',
   },
 };
-const timestampMembers = new Set([
-  'participatingStartDate',
-  'terminationDate',
-  'certifiedDecertifiedDate',
-  'editDate',
-  'beginDate',
-]);
+/** What a value of the right type must also be for the projections to apply it (source-value-rules.ts). */
+type ValueCheck = (value: unknown) => { code: DataQualityProblem['code']; message: string } | undefined;
+
+const timestamp: ValueCheck = (value) => {
+  const text = value as string;
+  if (text === '' || isSourceTimestamp(text)) return undefined;
+  return {
+    code: 'INVALID_TYPE',
+    message: `is not a timestamp that exists, written like 2024-02-16T09:29:10.8756857: ${JSON.stringify(text).slice(0, 80)}`,
+  };
+};
+const trueFalse: ValueCheck = (value) =>
+  value === '' || trueFalseFlagOf(value as string) !== undefined
+    ? undefined
+    : {
+        code: 'INVALID_VALUE',
+        message: `must be "TRUE" or "FALSE", got ${JSON.stringify(value).slice(0, 80)}`,
+      };
+const idNumber: ValueCheck = (value) =>
+  isIdNumber(value)
+    ? undefined
+    : {
+        code: 'INVALID_VALUE',
+        message: `must be an integer within ±(2^53 - 1), got ${JSON.stringify(value)}`,
+      };
+
+const valueChecks: Record<string, ValueCheck> = {
+  participatingStartDate: timestamp,
+  terminationDate: timestamp,
+  certifiedDecertifiedDate: timestamp,
+  editDate: timestamp,
+  beginDate: timestamp,
+  participating: trueFalse,
+  contractId: idNumber,
+  pharmacyId: idNumber,
+};
+
 interface MemberRule {
   member: string;
   expected: Shape;
-  /** A string member that must look like 2024-02-16T09:29:10.8756857. */
-  timestamp: boolean;
+  value: ValueCheck | undefined;
   /** The rules of the object, or of each array item, it holds. */
   nested: MemberRule[] | undefined;
 }
@@ -88,23 +119,22 @@ interface MemberRule {
 function compile(shape: Record<string, Shape>): MemberRule[] {
   return Object.entries(shape).map(([member, expected]) => {
     const nested = memberShapes[member] ?? (member === 'address' ? addressShape : undefined);
-    return {
-      member,
-      expected,
-      timestamp: expected === 'string' && timestampMembers.has(member),
-      nested: nested && compile(nested),
-    };
+    return { member, expected, value: valueChecks[member], nested: nested && compile(nested) };
   });
 }
 
 const entityRules = compile(entityShape);
 
 /**
- * Checks the key (id340B, ceId) and the types of the known members. A value
- * of the wrong type would be silently mis-projected (a numeric zip loses its
- * leading zero), so the entity is skipped and reported instead.
+ * Checks the key (id340B, ceId), the types of the known members and what
+ * the projections need of their values, then what the store can hold (see
+ * storage-limits.ts). A value of the wrong type would be silently
+ * mis-projected (a numeric zip loses its leading zero), one the projections
+ * cannot apply would stop them, one the store cannot hold would fail the
+ * whole snapshot: the entity is skipped and reported instead. `text`, the
+ * element's JSON when the caller has it, lets the storage check skip work.
  */
-export function validateEntity(entity: unknown): EntityCheck {
+export function validateEntity(entity: unknown, text?: string): EntityCheck {
   if (entity === null || typeof entity !== 'object' || Array.isArray(entity)) {
     return { ok: false, code: 'NOT_AN_OBJECT', message: 'element of coveredEntities is not an object' };
   }
@@ -129,37 +159,88 @@ export function validateEntity(entity: unknown): EntityCheck {
       ...known,
     };
   }
-  const problem = checkMembers(record, entityRules);
-  return problem
-    ? { ok: false, code: 'INVALID_TYPE', message: problem, ...known }
-    : { ok: true, id340B: id340B as string, ceId: ceId as number };
+  const problem =
+    checkMembers(record, entityRules) ?? contractKeyProblem(record) ?? storageProblem(record, text);
+  if (!problem) return { ok: true, id340B: id340B as string, ceId: ceId as number };
+  return {
+    ok: false,
+    code: problem.code,
+    message: storable(problem.message),
+    ...known,
+    ...(known.id340B === undefined ? {} : { id340B: storable(known.id340B.slice(0, 100)) }),
+  };
+}
+
+/**
+ * The report of a problem is stored itself (in the SnapshotIngested event):
+ * what it quotes of the entity must not bring U+0000 or a lone surrogate
+ * along (a quote cut short can split a surrogate pair). Both become U+FFFD.
+ */
+function storable(text: string): string {
+  return text.replace(/[\0\p{Cs}]/gu, '\uFFFD');
+}
+
+interface Problem {
+  code: DataQualityProblem['code'];
+  message: string;
 }
 
 /** The first problem, its message starting with the member's path (prefixes are added on the way out, only on failure). */
-function checkMembers(record: Record<string, unknown>, rules: MemberRule[]): string | undefined {
+function checkMembers(record: Record<string, unknown>, rules: MemberRule[]): Problem | undefined {
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as MemberRule;
     const value = record[rule.member];
     if (value === undefined || value === null) continue;
     if (!hasShape(value, rule.expected)) {
-      return `${rule.member} must be ${rule.expected}, got ${JSON.stringify(value).slice(0, 80)}`;
+      return {
+        code: 'INVALID_TYPE',
+        message: `${rule.member} must be ${rule.expected}, got ${JSON.stringify(value).slice(0, 80)}`,
+      };
     }
-    if (rule.timestamp && value !== '' && !isTimestamp(value as string)) {
-      return `${rule.member} is not a timestamp like 2024-02-16T09:29:10.8756857: ${JSON.stringify(value)}`;
-    }
+    const invalid = rule.value?.(value);
+    if (invalid) return { code: invalid.code, message: `${rule.member} ${invalid.message}` };
     const nested = rule.nested;
     if (!nested) continue;
     if (!Array.isArray(value)) {
       const problem = checkMembers(value as Record<string, unknown>, nested);
-      if (problem) return `${rule.member}.${problem}`;
+      if (problem) return { code: problem.code, message: `${rule.member}.${problem.message}` };
       continue;
     }
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (item === null) continue;
-      if (!hasShape(item, 'object')) return `${rule.member}[${i}] must be object`;
+      if (!hasShape(item, 'object'))
+        return { code: 'INVALID_TYPE', message: `${rule.member}[${i}] must be object` };
       const problem = checkMembers(item as Record<string, unknown>, nested);
-      if (problem) return `${rule.member}[${i}].${problem}`;
+      if (problem) return { code: problem.code, message: `${rule.member}[${i}].${problem.message}` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A contract pharmacy's row is keyed by its contractId within the entity:
+ * one without it, or two different ones under one id, cannot be projected.
+ * (Identical repeats are one row.)
+ */
+function contractKeyProblem(record: Record<string, unknown>): Problem | undefined {
+  const contracts = record.contractPharmacies;
+  if (!Array.isArray(contracts)) return undefined;
+  const seen = new Map<unknown, number>();
+  for (let i = 0; i < contracts.length; i++) {
+    const contract = contracts[i] as Record<string, unknown> | null;
+    if (contract === null) continue;
+    const id = contract.contractId;
+    if (id === undefined || id === null) {
+      return { code: 'MISSING_KEY', message: `contractPharmacies[${i}].contractId is missing` };
+    }
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, i);
+    else if (JSON.stringify(contracts[first]) !== JSON.stringify(contract)) {
+      return {
+        code: 'INVALID_VALUE',
+        message: `contractPharmacies[${i}] has the contractId ${id} of contractPharmacies[${first}] with other content`,
+      };
     }
   }
   return undefined;
@@ -169,36 +250,4 @@ function hasShape(value: unknown, shape: Shape): boolean {
   if (shape === 'array') return Array.isArray(value);
   if (shape === 'object') return typeof value === 'object' && !Array.isArray(value);
   return typeof value === shape;
-}
-
-/**
- * /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?$/, by hand: the regex
- * engine made up a third of the check's cost (several timestamps per
- * contract pharmacy).
- */
-function isTimestamp(text: string): boolean {
-  const n = text.length;
-  if (n < 19 || n === 20 || n > 27) return false;
-  return (
-    digits(text, 0, 4) &&
-    text.charCodeAt(4) === 0x2d &&
-    digits(text, 5, 7) &&
-    text.charCodeAt(7) === 0x2d &&
-    digits(text, 8, 10) &&
-    text.charCodeAt(10) === 0x54 &&
-    digits(text, 11, 13) &&
-    text.charCodeAt(13) === 0x3a &&
-    digits(text, 14, 16) &&
-    text.charCodeAt(16) === 0x3a &&
-    digits(text, 17, 19) &&
-    (n === 19 || (text.charCodeAt(19) === 0x2e && digits(text, 20, n)))
-  );
-}
-
-function digits(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
 }

@@ -101,12 +101,109 @@ describe('validateEntity', () => {
     for (const date of bad) {
       expect(validateEntity({ ...valid, editDate: date })).toMatchObject({
         ok: false,
-        message: `editDate is not a timestamp like 2024-02-16T09:29:10.8756857: ${JSON.stringify(date)}`,
+        message: `editDate is not a timestamp that exists, written like 2024-02-16T09:29:10.8756857: ${JSON.stringify(date)}`,
       });
     }
     expect(validateEntity({ ...valid, contractPharmacies: [{ beginDate: '2015-07-01' }] })).toMatchObject({
       message:
-        'contractPharmacies[0].beginDate is not a timestamp like 2024-02-16T09:29:10.8756857: "2015-07-01"',
+        'contractPharmacies[0].beginDate is not a timestamp that exists, written like 2024-02-16T09:29:10.8756857: "2015-07-01"',
+    });
+  });
+  it('refuses values the projections cannot apply, with the path (the same rules they use)', () => {
+    const cases: [object, string, string][] = [
+      [{ participating: 'MAYBE' }, 'INVALID_VALUE', 'participating must be "TRUE" or "FALSE", got "MAYBE"'],
+      [
+        { editDate: '2024-02-30T25:61:61' },
+        'INVALID_TYPE',
+        'editDate is not a timestamp that exists, written like 2024-02-16T09:29:10.8756857: "2024-02-30T25:61:61"',
+      ],
+      [
+        { contractPharmacies: [{ contractId: 2 ** 53 + 2 }] },
+        'INVALID_VALUE',
+        'contractPharmacies[0].contractId must be an integer within ±(2^53 - 1), got 9007199254740994',
+      ],
+      [
+        { contractPharmacies: [{ pharmacyId: 1.5 }] },
+        'INVALID_VALUE',
+        'contractPharmacies[0].pharmacyId must be an integer within ±(2^53 - 1), got 1.5',
+      ],
+    ];
+    for (const [change, code, message] of cases) {
+      expect(validateEntity({ ...valid, ...change })).toEqual({
+        ok: false,
+        code,
+        message,
+        id340B: 'BL030740',
+        ceId: 7201,
+      });
+    }
+    expect(validateEntity({ ...valid, participating: 'false' })).toMatchObject({ ok: true });
+  });
+
+  it('refuses what PostgreSQL cannot store, in any member, known or not', () => {
+    const cases: [object, string][] = [
+      [{ name: 'A\u0000B' }, 'name contains U+0000, which PostgreSQL cannot store'],
+      [
+        { somethingNew: { deep: ['x', 'lone \ud800'] } },
+        'somethingNew.deep[1] contains a lone surrogate (U+D800), which PostgreSQL cannot store',
+      ],
+      [
+        { 'bad\udfffname': 1 },
+        'the member name "bad\\udfffname" contains a lone surrogate (U+DFFF), which PostgreSQL cannot store',
+      ],
+      [
+        { id340B: 'X'.repeat(2561) },
+        'id340B is 2561 bytes long with the id340B, more than an index entry can hold (2560)',
+      ],
+      [
+        { streetAddress: { state: 'é'.repeat(1300) } },
+        'streetAddress.state is 2608 bytes long with the id340B, more than an index entry can hold (2560)',
+      ],
+      [
+        {
+          shippingAddresses: [
+            { city: 'C' },
+            { addressLine1: 'L'.repeat(1300), addressLine2: 'M'.repeat(1300) },
+          ],
+        },
+        'shippingAddresses[1] (its address lines, city, state, zip and zip4) is 2608 bytes long with the id340B, more than an index entry can hold (2560)',
+      ],
+      [
+        { medicaidNumbers: [{ medicaidNumber: 'N'.repeat(2600) }] },
+        'medicaidNumbers[0].medicaidNumber and .state is 2608 bytes long with the id340B, more than an index entry can hold (2560)',
+      ],
+      [
+        { name: 'word '.repeat(30_000), subName: 'x'.repeat(50_001) },
+        'name and subName are 200001 bytes long, more than the full-text search index takes (200000)',
+      ],
+      [
+        { somethingNew: JSON.parse(`${'['.repeat(1002)}${']'.repeat(1002)}`) },
+        'nests deeper than 1000 levels',
+      ],
+    ];
+    for (const [change, message] of cases) {
+      const check = validateEntity({ ...valid, ...change });
+      expect(check, message).toMatchObject({ ok: false, code: 'NOT_STORABLE' });
+      expect((check as { message: string }).message).toContain(message);
+    }
+    // What fits is accepted: a paired surrogate (an emoji), keys right at the limits.
+    for (const change of [
+      { name: 'CAFÉ 😀' },
+      { id340B: 'X'.repeat(2500) },
+      { streetAddress: { state: 'S'.repeat(2560 - 8) } },
+      { name: 'n'.repeat(100_000), subName: 's'.repeat(100_000) },
+    ])
+      expect(validateEntity({ ...valid, ...change }), JSON.stringify(change).slice(0, 60)).toMatchObject({
+        ok: true,
+      });
+  });
+
+  it('refuses an entity larger than jsonb can hold', () => {
+    const huge = 'x'.repeat(256 * 1024 * 1024);
+    expect(validateEntity({ ...valid, somethingNew: huge })).toMatchObject({
+      ok: false,
+      code: 'NOT_STORABLE',
+      message: `the entity is larger than jsonb can hold (more than ${255 * 1024 * 1024} bytes)`,
     });
   });
 });

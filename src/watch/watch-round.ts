@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import type { Database } from '../db/open-database.ts';
 import { type ErrorCode, OpaisError } from '../errors.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
+import { ingestInOrder } from '../ingest/ingest-in-order.ts';
 import type { Log } from '../json-log.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { s3Source } from '../source/s3-source.ts';
@@ -75,14 +75,18 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
     const uri = formatS3Uri(object);
     log('info', 'ingest started', { uri, etag: object.etag, asOf: object.asOf, asOfFrom: object.asOfFrom });
     try {
-      const summary = await ingestSnapshot({
-        store,
-        source: s3Source({ bucket, key: object.key, etag: object.etag, client: options.client }),
-        asOf: object.asOf,
-        maxRemovalRatio: options.maxRemovalRatio,
-        maxChangeRatio: options.maxChangeRatio,
-        wait: true,
-      });
+      const summary = await ingestInOrder(
+        pool,
+        {
+          store,
+          source: s3Source({ bucket, key: object.key, etag: object.etag, client: options.client }),
+          asOf: object.asOf,
+          maxRemovalRatio: options.maxRemovalRatio,
+          maxChangeRatio: options.maxChangeRatio,
+          wait: true,
+        },
+        { source: uri, sourceVersion: object.etag },
+      );
       const outcome = summary.alreadyApplied ? 'already-applied' : 'applied';
       await recordOutcome(pool, {
         ...object,

@@ -46,4 +46,12 @@ describe('docker-compose.yml', () => {
       expect(service?.depends_on).toHaveProperty('postgres');
     },
   );
+  it('serves the API under a read-only role that the migrate service makes', () => {
+    const migrate = compose.services.migrate;
+    expect(migrate?.command).toEqual(['migrate', '--grant-read-only', 'opais_api']);
+    expect(migrate?.environment?.OPAIS_READ_ONLY_PASSWORD).toBeTruthy();
+    const api = compose.services.api;
+    expect(api?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/opais_api:/);
+    expect(api?.depends_on).toHaveProperty('migrate');
+  });
 });

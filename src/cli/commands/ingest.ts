@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { catchUpProjections } from '../../../projections/catch-up-projections.ts';
 import type { ProjectorFailure } from '../../../projections/checkpoints.ts';
 import { OpaisError } from '../../errors.ts';
-import { type IngestSummary, ingestSnapshot } from '../../ingest/ingest-snapshot.ts';
+import { ingestInOrder } from '../../ingest/ingest-in-order.ts';
+import type { IngestSummary } from '../../ingest/ingest-snapshot.ts';
 import { sourceFromUri } from '../../source/source-from-uri.ts';
 import { parseInstant, parseRatio } from '../parse-options.ts';
 import { progressReporter } from '../progress-reporter.ts';
@@ -52,17 +54,21 @@ export function registerIngestCommand(program: Command): void {
         const progress = progressReporter(uri);
         let ingested: IngestSummary;
         try {
-          ingested = await ingestSnapshot({
-            store: database.store,
-            source: sourceFromUri(uri),
-            asOf: flags.asOf,
-            maxRemovalRatio: flags.maxRemovalRatio,
-            allowMassRemoval: flags.allowMassRemoval,
-            maxChangeRatio: flags.maxChangeRatio,
-            allowMassChange: flags.allowMassChange,
-            wait: flags.wait,
-            onProgress: progress.update,
-          });
+          ingested = await ingestInOrder(
+            database.pool,
+            {
+              store: database.store,
+              source: sourceFromUri(uri),
+              asOf: flags.asOf,
+              maxRemovalRatio: flags.maxRemovalRatio,
+              allowMassRemoval: flags.allowMassRemoval,
+              maxChangeRatio: flags.maxChangeRatio,
+              allowMassChange: flags.allowMassChange,
+              wait: flags.wait,
+              onProgress: progress.update,
+            },
+            { source: /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : resolve(uri) },
+          );
         } finally {
           progress.stop();
         }

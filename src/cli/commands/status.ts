@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { projectionStatus } from '../../../projections/projection-status.ts';
+import { type OutOfOrderExport, outOfOrderExports } from '../../store/postgres/export-inbox.ts';
 import { withDatabase } from '../with-database.ts';
 
 export function registerStatusCommand(program: Command): void {
@@ -26,6 +27,7 @@ export function registerStatusCommand(program: Command): void {
           entities: { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 },
           eventStorePosition: await store.headPosition(),
           projectors: await projectionStatus(database),
+          exportsOutOfOrder: await outOfOrderExports(database.pool),
         };
       });
       if (flags.json) {
@@ -40,6 +42,7 @@ export function registerStatusCommand(program: Command): void {
           ? `last snapshot: as of ${status.lastSnapshot.asOf}, sha256 ${status.lastSnapshot.sha256}`
           : 'last snapshot: none',
         `entities: ${status.entities.current} current, ${status.entities.removed} removed`,
+        ...describeOutOfOrder(status.exportsOutOfOrder),
         'projectors:',
         ...status.projectors.map(
           (projector) =>
@@ -48,4 +51,16 @@ export function registerStatusCommand(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** Exports never applied because a later one came first: the operator must act (docs/reliability.md). */
+function describeOutOfOrder(late: { count: number; latest: OutOfOrderExport[] }): string[] {
+  if (late.count === 0) return ['exports out of order: none'];
+  return [
+    `exports out of order: ${late.count} NOT APPLIED (arrived after a later export; see docs/reliability.md to recover)`,
+    ...late.latest.map(
+      (entry) =>
+        `  ${entry.source} as of ${entry.asOf}, head then ${entry.headAsOf ?? '?'}, arrived ${entry.arrivedAt}`,
+    ),
+  ];
 }

@@ -1,10 +1,11 @@
 /**
- * `npm run build:lambda`: bundles src/lambda/handler.ts with esbuild into
- * dist/lambda/handler.zip for the Node.js Lambda runtime (handler setting
- * `index.handler`). The zip keeps the repository's layout, because migrate.ts
- * finds the SQL migrations at `../../ddl/` from its own module:
+ * `npm run build:lambda`: bundles the Lambda handlers with esbuild into
+ * dist/lambda/handler.zip for the Node.js Lambda runtime (handler settings
+ * `index.handler`, the ingest, and `index.fetchHandler`, the daily download).
+ * The zip keeps the repository's layout, because migrate.ts finds the SQL
+ * migrations at `../../ddl/` from its own module:
  *
- *   index.mjs                    export { handler } from './src/lambda/handler.mjs'
+ *   index.mjs                    export { handler, fetchHandler } from './src/lambda/handler.mjs'
  *   src/lambda/handler.mjs       the bundle (+ .map)
  *   ddl/NNNN_*.sql               the migrations, applied on a cold start
  */
@@ -16,8 +17,7 @@ import { build, type Plugin } from 'esbuild';
 import yazl from 'yazl';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = path.join(root, 'dist/lambda');
-const bundleDir = path.join(outDir, 'bundle');
+const defaultOutDir = path.join(root, 'dist/lambda');
 const bundleFile = 'src/lambda/handler.mjs';
 
 /**
@@ -41,15 +41,17 @@ const withoutEmbeddedPostgres: Plugin = {
   },
 };
 
-export async function buildLambda(): Promise<{ zip: string; bundleBytes: number }> {
+/** Builds into `outDir` (dist/lambda by default; tests running side by side each give their own). */
+export async function buildLambda(outDir = defaultOutDir): Promise<{ zip: string; bundleBytes: number }> {
+  const bundleDir = path.join(outDir, 'bundle');
   await rm(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/lambda/handler.ts'],
+    entryPoints: ['src/lambda/lambda-handlers.ts'],
     outfile: path.join(bundleDir, bundleFile),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'esm',
     minify: true,
     keepNames: true,
@@ -67,7 +69,11 @@ export async function buildLambda(): Promise<{ zip: string; bundleBytes: number 
   const zip = new yazl.ZipFile();
   // A fixed timestamp: the same sources give the same zip (and the same CodeSha256).
   const entry = { mtime: new Date('2020-01-01T00:00:00Z'), mode: 0o100644 };
-  zip.addBuffer(Buffer.from(`export { handler } from './${bundleFile}';\n`), 'index.mjs', entry);
+  zip.addBuffer(
+    Buffer.from(`export { handler, fetchHandler } from './${bundleFile}';\n`),
+    'index.mjs',
+    entry,
+  );
   zip.addBuffer(await readFile(path.join(bundleDir, bundleFile)), bundleFile, entry);
   zip.addBuffer(await readFile(path.join(bundleDir, `${bundleFile}.map`)), `${bundleFile}.map`, entry);
   for (const name of (await readdir(path.join(root, 'ddl'))).filter((name) => name.endsWith('.sql')).sort()) {
@@ -86,6 +92,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const { zip, bundleBytes } = await buildLambda();
   const zipBytes = (await stat(zip)).size;
   process.stdout.write(
-    `${path.relative(root, zip)}: ${(zipBytes / 1e6).toFixed(1)} MB (bundle ${(bundleBytes / 1e6).toFixed(1)} MB); handler index.handler\n`,
+    `${path.relative(root, zip)}: ${(zipBytes / 1e6).toFixed(1)} MB (bundle ${(bundleBytes / 1e6).toFixed(1)} MB); handlers index.handler, index.fetchHandler\n`,
   );
 }

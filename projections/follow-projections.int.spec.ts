@@ -53,9 +53,12 @@ beforeAll(async () => {
     env: { ...process.env, DATABASE_URL: url, OPAIS_SCHEMA: schema },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  follower.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
+  // Its log lines (JSON, stdout) and any error (stderr).
+  for (const stream of [follower.stdout, follower.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+  }
 }, 120_000);
 
 afterAll(async () => {

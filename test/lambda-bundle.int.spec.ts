@@ -51,7 +51,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
     expect(entries).toEqual(
       expect.arrayContaining(['index.mjs', 'src/lambda/handler.mjs', 'ddl/0001_event_store.sql']),
     );
-    expect(readFileSync(path.join(task, 'index.mjs'), 'utf8')).toContain('export { handler }');
+    expect(readFileSync(path.join(task, 'index.mjs'), 'utf8')).toContain('export { handler, fetchHandler }');
   });
 
   it('loads in plain node and handles an event (a key that is not a snapshot), with JSON logs', async () => {

@@ -92,8 +92,9 @@ describe('the API server', () => {
     const { status, headers, body } = await api.get('/metrics', authorised);
     expect(status).toBe(200);
     expect(headers.get('content-type')).toContain('text/plain');
-    expect(body).toMatch(/^opais_snapshots_applied 2$/m);
-    expect(body).toMatch(/^opais_entity_events\{type="CoveredEntityRegistered"\} 21$/m);
+    expect(body).toMatch(/^# TYPE opais_snapshots_applied_total counter$/m);
+    expect(body).toMatch(/^opais_snapshots_applied_total 2$/m);
+    expect(body).toMatch(/^opais_entity_events_total\{type="CoveredEntityRegistered"\} 21$/m);
     expect(body).toMatch(/^opais_events_head_position \d+$/m);
     expect(body).toMatch(/^opais_projector_lag_events\{projector="dim_ce"\} 2$/m);
     expect(body).toMatch(

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { subscribeToProjections } from '../../projections/subscribe-projections.ts';
 import type { EventStoreBackend } from '../config.ts';
 import { OpaisError } from '../errors.ts';
@@ -47,7 +47,8 @@ export interface ApiServerOptions {
   trustProxy?: boolean | string;
   /** Poll interval of the live streams while LISTEN is not connected. */
   pollIntervalMs?: number;
-  logger?: FastifyServerOptions['logger'];
+  /** Where the server logs (createLogger()'s logger; none by default). */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 /**
@@ -58,7 +59,7 @@ export interface ApiServerOptions {
  */
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    loggerInstance: options.loggerInstance,
     // Requests are counted and timed by /metrics; a log line per request would cost more than serving a cached page.
     logController: new LogController({ disableRequestLogging: true }),
     // Unknown query parameters are refused (a typo like `limt` must not be ignored).

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
 import { readConfig } from '../config.ts';
 import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
@@ -16,9 +17,15 @@ import { registerStatusCommand } from './commands/status.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWatchCommand } from './commands/watch.ts';
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 const program = new Command('opais')
   .description('Event-sourced change log for the HRSA 340B OPAIS covered-entity export')
-  .showHelpAfterError();
+  .version(version)
+  .showHelpAfterError()
+  // Usage errors are thrown (as CommanderError) rather than exiting 1, so they can exit 2 below;
+  // the subcommands registered next inherit this.
+  .exitOverride();
 
 registerIngestCommand(program);
 registerStatusCommand(program);
@@ -40,7 +47,10 @@ try {
   // However deep in a command the connection failed, the answer is one line naming the database and exit code 9.
   const error =
     isDatabaseUnavailable(thrown) && !(thrown instanceof OpaisError) ? unavailable(thrown) : thrown;
-  if (error instanceof OpaisError) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help, or the version, which exit 0).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof OpaisError) {
     process.stderr.write(`opais: ${error.code}: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {

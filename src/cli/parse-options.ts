@@ -40,3 +40,10 @@ export function parseTrustProxy(value: string): boolean | string {
   }
   return text;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError(`not a TCP port: ${value}`);
+  return port;
+}

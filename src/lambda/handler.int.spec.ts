@@ -5,19 +5,15 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, motoUnavailableReason, startMotoServer } from '../../test/support/moto-server.ts';
 import { createBucket, putObject, snapshotJson } from '../../test/support/s3-fixtures.ts';
 import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixtures.ts';
+import { takeMessage as takeFrom } from '../../test/support/take-message.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
+import { createLogger } from '../log/create-logger.ts';
 import { createS3Client } from '../source/s3-client.ts';
 import { createHandler, type ObjectOutcome } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
@@ -41,7 +37,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
   let recordsQueue: string;
   let webhook: Server;
   const alerts: Array<Record<string, unknown>> = [];
-  const logs: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+  const logs: Array<Record<string, unknown>> = [];
   const day0 = coveredEntities(20);
   const day1 = [
     ...day0.slice(0, 19),
@@ -49,29 +45,17 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     coveredEntity('DSH000021', 21),
   ];
 
-  const handler = createHandler((level, message, fields = {}) => logs.push({ level, message, fields }));
+  const handler = createHandler(
+    createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
+  );
+  /** The figures the last invocation published through the Embedded Metric Format. */
+  const lastMetrics = () => logs.filter((line) => line._aws !== undefined).at(-1);
 
   const eventCount = async () =>
     (await database.pool.query<{ count: number }>('select count(*)::int as count from events')).rows[0]
       ?.count;
 
-  async function takeMessage(queueUrl: string): Promise<unknown> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
-      );
-      const message = Messages?.[0];
-      if (message?.Body) {
-        await sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-        );
-        const body = JSON.parse(message.Body);
-        // S3 sends one s3:TestEvent to a queue when a notification is configured (as AWS does).
-        if (body.Event !== 's3:TestEvent') return body;
-      }
-    }
-    throw new Error(`no message on ${queueUrl}`);
-  }
+  const takeMessage = (queueUrl: string) => takeFrom(sqs, queueUrl);
 
   beforeAll(async () => {
     moto = await startMotoServer();
@@ -195,8 +179,31 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       "select count(*)::int as count from dim_ce where current_version_flg = 'Y'",
     );
     expect(current.rows[0]?.count).toBe(20);
-    expect(logs.find((line) => line.message === 'ingest applied')?.fields).toMatchObject({
+    expect(logs.find((line) => line.message === 'ingest applied')).toMatchObject({ requestId: 'req-1' });
+    expect(lastMetrics()).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'opais-changelog',
+            Dimensions: [[]],
+            Metrics: expect.arrayContaining([
+              { Name: 'SnapshotsApplied', Unit: 'Count' },
+              { Name: 'IngestDuration', Unit: 'Milliseconds' },
+              { Name: 'ExportsOutOfOrder', Unit: 'Count' },
+            ]),
+          },
+        ],
+      },
       requestId: 'req-1',
+      SnapshotsApplied: 1,
+      Registered: 20,
+      Changed: 0,
+      Removed: 0,
+      SnapshotBytes: Buffer.byteLength(snapshotJson(day0)),
+      ExportsOutOfOrder: 0,
+      MassChangeRefused: 0,
+      ProjectorLagSeconds: 0,
+      ProjectorsStopped: 0,
     });
   });
 
@@ -259,7 +266,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(result.objects).toEqual([
       expect.objectContaining({ uri: `s3://${bucket}/daily/README.txt`, status: 'ignored' }),
     ]);
-    expect(logs.find((line) => line.message === 'ignored object')?.fields).toMatchObject({
+    expect(logs.find((line) => line.message === 'ignored object')).toMatchObject({
       uri: `s3://${bucket}/daily/README.txt`,
     });
     expect(await eventCount()).toBe(26);
@@ -295,6 +302,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       code: 'MASS_REMOVAL',
       origin: 'lambda',
     });
+    expect(lastMetrics()).toMatchObject({ MassChangeRefused: 1, SnapshotsApplied: 0 });
     expect(await eventCount()).toBe(26);
   });
   it('refuses a malformed or overlong key by name and still applies the other objects of the event', async () => {
@@ -322,7 +330,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(failure?.message).toContain('the key is 100013 bytes long; S3 keys are at most 1024 bytes');
     expect(failure?.message.length).toBeLessThan(2000);
 
-    const done = logs.filter((line) => line.message === 'done').at(-1)?.fields.objects as ObjectOutcome[];
+    const done = logs.filter((line) => line.message === 'done').at(-1)?.objects as ObjectOutcome[];
     expect(
       done.map((outcome) => outcome.status),
       JSON.stringify(done),

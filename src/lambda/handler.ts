@@ -1,9 +1,10 @@
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
+import { type ProjectorStatus, projectionStatus } from '../../projections/projection-status.ts';
 import type { Database } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
 import { ingestInOrder } from '../ingest/ingest-in-order.ts';
 import type { IngestSummary } from '../ingest/ingest-snapshot.ts';
-import { jsonLog, type Log } from '../json-log.ts';
+import { createLogger, type Logger } from '../log/create-logger.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { defaultS3Client } from '../source/s3-client.ts';
 import { s3Source } from '../source/s3-source.ts';
@@ -11,6 +12,8 @@ import { formatS3Uri, parseS3Uri } from '../source/s3-uri.ts';
 import { dateInKey } from '../source/snapshot-key-date.ts';
 import { isSnapshotKey, readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
 import { orphanedArrivals } from '../store/postgres/export-inbox.ts';
+import { embeddedMetrics } from './embedded-metrics.ts';
+import { type IngestFigures, ingestMetrics } from './ingest-metrics.ts';
 import { forgetLambdaDatabase, isCredentialError, lambdaDatabase } from './lambda-database.ts';
 import { type CreatedObject, isRefused, parseTriggerEvent } from './parse-trigger-event.ts';
 
@@ -35,6 +38,8 @@ export type ObjectOutcome =
       removed: number;
       unchanged: number;
       skipped: number;
+      dataQualityProblems: number;
+      bytes: number;
       durationMs: number;
       globalPosition: number;
     };
@@ -60,40 +65,52 @@ interface LambdaContext {
  * event's time, else the object's last-modified time.
  *
  * Settings come from the environment, as Lambda gives them; `log` is where
- * the JSON log lines go (stdout by default).
+ * the JSON log lines go (stdout by default). Each invocation also logs its
+ * figures as CloudWatch metrics (Embedded Metric Format, see
+ * ingest-metrics.ts), failed or not.
  */
-export function createHandler(log: Log = jsonLog) {
+export function createHandler(log: Logger = createLogger()) {
   return async function handler(event: unknown, context: LambdaContext = {}): Promise<HandlerResult> {
-    const logRequest: Log = (level, message, fields) =>
-      log(level, message, { requestId: context.awsRequestId, ...fields });
+    const logRequest = log.child({ requestId: context.awsRequestId });
     const objects = parseTriggerEvent(event);
     const filter = readSnapshotKeyFilter(process.env);
     const outcomes: ObjectOutcome[] = [];
+    const figures: IngestFigures = { applied: [], outOfOrder: 0, projectors: [] };
     const errors: unknown[] = [];
-    for (const object of objects) {
-      const uri = formatS3Uri(object);
-      if (isRefused(object)) {
-        const error = new OpaisError('INVALID_ARGUMENT', `${uri}: ${object.reason}`);
-        await reportFailure(error, uri, logRequest);
-        outcomes.push(failedOutcome(uri, error));
-        errors.push(error);
-        continue;
+    try {
+      for (const object of objects) {
+        const uri = formatS3Uri(object);
+        if (isRefused(object)) {
+          const error = new OpaisError('INVALID_ARGUMENT', `${uri}: ${object.reason}`);
+          await reportFailure(error, uri, logRequest);
+          outcomes.push(failedOutcome(uri, error));
+          errors.push(error);
+          continue;
+        }
+        if (!isSnapshotKey(object.key, filter)) {
+          const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
+          logRequest.info({ uri, reason }, 'ignored object');
+          outcomes.push({ uri, status: 'ignored', reason });
+          continue;
+        }
+        // One object's failure does not keep the others of the same event from being applied.
+        try {
+          const ingested = await ingestObject(object, logRequest);
+          outcomes.push(ingested.outcome);
+          if (ingested.projectors.length > 0) figures.projectors = ingested.projectors;
+          if (ingested.outcome.status === 'applied') figures.applied.push(ingested.outcome);
+          if (ingested.outcome.status === 'out-of-order') figures.outOfOrder += 1;
+        } catch (error) {
+          outcomes.push(failedOutcome(uri, error));
+          errors.push(error);
+        }
       }
-      if (!isSnapshotKey(object.key, filter)) {
-        const reason = `not a snapshot key (prefix ${JSON.stringify(filter.prefix)}, suffixes ${filter.suffixes.join(' ')})`;
-        logRequest('info', 'ignored object', { uri, reason });
-        outcomes.push({ uri, status: 'ignored', reason });
-        continue;
-      }
-      // One object's failure does not keep the others of the same event from being applied.
-      try {
-        outcomes.push(await ingestObject(object, logRequest));
-      } catch (error) {
-        outcomes.push(failedOutcome(uri, error));
-        errors.push(error);
-      }
+    } finally {
+      const refused = errors.find((error) => error instanceof OpaisError);
+      figures.refusedCode = refused instanceof OpaisError ? refused.code : undefined;
+      logRequest.info(embeddedMetrics(ingestMetrics(figures)), 'metrics');
     }
-    logRequest('info', 'done', { objects: outcomes });
+    logRequest.info({ objects: outcomes }, 'done');
     // Thrown after all were tried, so that Lambda retries the event (the applied ones are then already applied).
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw batchFailed(outcomes, errors);
@@ -120,22 +137,24 @@ function batchFailed(outcomes: ObjectOutcome[], errors: unknown[]): OpaisError {
   );
 }
 
-async function reportFailure(error: unknown, uri: string, log: Log): Promise<void> {
-  log('error', 'ingest failed', {
-    uri,
-    code: error instanceof OpaisError ? error.code : undefined,
-    error: (error as Error).message,
-  });
+async function reportFailure(error: unknown, uri: string, log: Logger): Promise<void> {
+  log.error(
+    { uri, code: error instanceof OpaisError ? error.code : undefined, error: (error as Error).message },
+    'ingest failed',
+  );
   const undelivered = await notifyIngestFailure(error, uri, 'lambda');
-  if (undelivered) log('warn', undelivered, { uri });
+  if (undelivered) log.warn({ uri }, undelivered);
 }
 
-async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutcome> {
+async function ingestObject(
+  object: CreatedObject,
+  log: Logger,
+): Promise<{ outcome: ObjectOutcome; projectors: ProjectorStatus[] }> {
   const uri = formatS3Uri(object);
   const keyDate = dateInKey(object.key);
   const asOf = keyDate ?? object.eventTime;
   const asOfFrom = keyDate ? 'key' : object.eventTime ? 'event' : 'object';
-  log('info', 'ingest started', { uri, etag: object.etag, versionId: object.versionId, asOf, asOfFrom });
+  log.info({ uri, etag: object.etag, versionId: object.versionId, asOf, asOfFrom }, 'ingest started');
   let database: Database;
   let outcome: ObjectOutcome;
   try {
@@ -154,18 +173,19 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
       { source: uri, sourceVersion: object.versionId ?? object.etag },
     );
     outcome = outcomeOf(uri, asOfFrom, summary);
-    log('info', summary.alreadyApplied ? 'already applied' : 'ingest applied', { ...outcome });
+    log.info({ ...outcome }, summary.alreadyApplied ? 'already applied' : 'ingest applied');
   } catch (error) {
     if (isCredentialError(error)) await forgetLambdaDatabase();
     await reportFailure(error, uri, log);
     // Retrying cannot help an export that came after a later one: it is recorded, alarmed on and answered as such.
     if (error instanceof OpaisError && error.code === 'AS_OF_NOT_LATER') {
-      return {
+      const late: ObjectOutcome = {
         uri,
         status: 'out-of-order',
         asOf: String(error.details?.asOf),
         headAsOf: String(error.details?.lastAsOf),
       };
+      return { outcome: late, projectors: [] };
     }
     throw error;
   }
@@ -173,12 +193,12 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
   // A projector that cannot apply an event stops there (opais status shows it); that is not the ingest's failure.
   // A catch-up that fails outright (database gone) is thrown: the retry finds the snapshot applied and projects it.
   const projected = await catchUpProjections(database).catch((error: Error) => {
-    log('error', 'projection catch-up failed', { uri, error: error.message });
+    log.error({ uri, error: error.message }, 'projection catch-up failed');
     throw error;
   });
-  for (const failure of projected.failures) log('error', 'projector stopped', { uri, ...failure });
-  log('info', 'projections caught up', { uri, snapshots: projected.snapshots });
-  return outcome;
+  for (const failure of projected.failures) log.error({ uri, ...failure }, 'projector stopped');
+  log.info({ uri, snapshots: projected.snapshots }, 'projections caught up');
+  return { outcome, projectors: await projectionStatus(database) };
 }
 
 /**
@@ -186,7 +206,7 @@ async function ingestObject(object: CreatedObject, log: Log): Promise<ObjectOutc
  * inbox, no live waiter) and that are older than this one: applied first, in
  * as-of order, so that this one does not overtake them for good.
  */
-async function applyOrphans(database: Database, before: Date, log: Log): Promise<void> {
+async function applyOrphans(database: Database, before: Date, log: Logger): Promise<void> {
   for (const orphan of await orphanedArrivals(database.pool, 's3://')) {
     if (orphan.asOf.getTime() >= before.getTime()) break;
     try {
@@ -202,14 +222,13 @@ async function applyOrphans(database: Database, before: Date, log: Log): Promise
         },
         orphan,
       );
-      log('info', 'orphaned export applied', {
-        uri: orphan.source,
-        asOf: summary.asOf,
-        alreadyApplied: summary.alreadyApplied,
-      });
+      log.info(
+        { uri: orphan.source, asOf: summary.asOf, alreadyApplied: summary.alreadyApplied },
+        'orphaned export applied',
+      );
     } catch (error) {
       // The inbox has its outcome; the object this invocation is for still goes on.
-      log('error', 'orphaned export failed', { uri: orphan.source, error: (error as Error).message });
+      log.error({ uri: orphan.source, error: (error as Error).message }, 'orphaned export failed');
     }
   }
 }
@@ -235,6 +254,8 @@ function outcomeOf(uri: string, asOfFrom: 'key' | 'event' | 'object', summary: I
     removed: summary.removed,
     unchanged: summary.unchanged,
     skipped: summary.skipped,
+    dataQualityProblems: summary.dataQualityProblemCount,
+    bytes: summary.sourceInfo.kind === 's3' ? (summary.sourceInfo.sizeBytes ?? 0) : 0,
     durationMs: summary.durationMs,
     globalPosition: summary.globalPosition,
   };

@@ -5,12 +5,15 @@ import { Worker } from 'node:worker_threads';
 import { type BatchResult, packBatch } from './element-batch.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
-const workerUrl = new URL('./element-worker.ts', import.meta.url);
+// The worker module beside this one: element-worker.ts where the sources run through tsx, element-worker.js
+// where they are compiled (`npm run build`, the container image).
+const compiled = import.meta.url.endsWith('.js');
+const workerUrl = new URL(compiled ? './element-worker.js' : './element-worker.ts', import.meta.url);
 
 /**
- * Whether worker threads can run element-worker.ts here. They can where the
- * sources run through tsx (CLI, tests, bench); a bundle (the Lambda's) has no
- * such file, and the reader then does the work on its own thread.
+ * Whether worker threads can run the element worker here. They can where the
+ * sources run through tsx (CLI, tests, bench) or are compiled; a bundle (the
+ * Lambda's) has no such file, and the reader then does the work on its own thread.
  */
 export function elementWorkersAvailable(): boolean {
   return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
@@ -85,7 +88,7 @@ export class ElementWorkers {
 
   private startMember(): Member {
     const member: Member = {
-      worker: new Worker(workerBootstrap(), { eval: true }),
+      worker: compiled ? new Worker(workerUrl) : new Worker(workerBootstrap(), { eval: true }),
       pending: [],
       pendingBytes: 0,
       failure: undefined,

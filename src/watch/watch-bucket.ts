@@ -5,7 +5,8 @@ export interface WatchBucketOptions extends WatchRoundOptions {
   intervalMs: number;
   /** Stops the loop between rounds (SIGTERM, SIGINT). */
   signal: AbortSignal;
-  onRound?: (result: RoundResult) => void;
+  /** After each round that completed, with its wall time. */
+  onRound?: (result: RoundResult, seconds: number) => void;
 }
 
 /**
@@ -16,14 +17,15 @@ export interface WatchBucketOptions extends WatchRoundOptions {
 export async function watchBucket(options: WatchBucketOptions): Promise<void> {
   while (!options.signal.aborted) {
     try {
+      const started = performance.now();
       const result = await watchRound(options);
-      options.log('info', 'round done', { ...result });
-      options.onRound?.(result);
+      options.log.info({ ...result }, 'round done');
+      options.onRound?.(result, (performance.now() - started) / 1000);
     } catch (error) {
-      options.log('error', 'round failed', {
-        error: (error as Error).message,
-        code: (error as { code?: string }).code,
-      });
+      options.log.error(
+        { error: (error as Error).message, code: (error as { code?: string }).code },
+        'round failed',
+      );
     }
     await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => {});
   }

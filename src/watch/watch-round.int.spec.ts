@@ -6,14 +6,14 @@ import { createBucket, putObject, snapshotJson } from '../../test/support/s3-fix
 import { coveredEntities, coveredEntity } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import type { Log } from '../json-log.ts';
+import { createLogger } from '../log/create-logger.ts';
 import { createS3Client } from '../source/s3-client.ts';
 import { readSnapshotKeyFilter } from '../source/snapshot-key-filter.ts';
 import { watchBucket } from './watch-bucket.ts';
 import { watchRound } from './watch-round.ts';
 
 const bucket = 'watched';
-const quiet: Log = () => {};
+const quiet = createLogger({ level: 'silent' });
 
 describe.skipIf(motoUnavailableReason())('the bucket watcher against moto and PostgreSQL', () => {
   let moto: MotoServer;

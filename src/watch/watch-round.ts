@@ -3,7 +3,7 @@ import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import type { Database } from '../db/open-database.ts';
 import { type ErrorCode, OpaisError } from '../errors.ts';
 import { ingestInOrder } from '../ingest/ingest-in-order.ts';
-import type { Log } from '../json-log.ts';
+import type { Logger } from '../log/create-logger.ts';
 import { notifyIngestFailure } from '../notify/notify-ingest-failure.ts';
 import { s3Source } from '../source/s3-source.ts';
 import { formatS3Uri } from '../source/s3-uri.ts';
@@ -19,7 +19,7 @@ export interface WatchRoundOptions {
   bucket: string;
   prefix: string;
   filter: SnapshotKeyFilter;
-  log: Log;
+  log: Logger;
   maxRemovalRatio?: number;
   maxChangeRatio?: number;
   env?: NodeJS.ProcessEnv;
@@ -73,7 +73,7 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
   for (const object of plan) {
     if (options.signal?.aborted) break;
     const uri = formatS3Uri(object);
-    log('info', 'ingest started', { uri, etag: object.etag, asOf: object.asOf, asOfFrom: object.asOfFrom });
+    log.info({ uri, etag: object.etag, asOf: object.asOf, asOfFrom: object.asOfFrom }, 'ingest started');
     try {
       const summary = await ingestInOrder(
         pool,
@@ -96,26 +96,28 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
       });
       if (summary.alreadyApplied) result.alreadyApplied += 1;
       else result.applied += 1;
-      log('info', outcome === 'applied' ? 'ingest applied' : 'already applied', {
-        uri,
-        asOf: summary.asOf,
-        registered: summary.registered,
-        changed: summary.changed,
-        removed: summary.removed,
-        unchanged: summary.unchanged,
-        skipped: summary.skipped,
-        durationMs: summary.durationMs,
-      });
+      log.info(
+        {
+          uri,
+          asOf: summary.asOf,
+          registered: summary.registered,
+          changed: summary.changed,
+          removed: summary.removed,
+          unchanged: summary.unchanged,
+          skipped: summary.skipped,
+          durationMs: summary.durationMs,
+        },
+        outcome === 'applied' ? 'ingest applied' : 'already applied',
+      );
     } catch (error) {
       const code = error instanceof OpaisError ? error.code : undefined;
       const isPermanent = code !== undefined && permanent.has(code);
-      log('error', isPermanent ? 'ingest refused' : 'ingest failed', {
-        uri,
-        code,
-        error: (error as Error).message,
-      });
+      log.error(
+        { uri, code, error: (error as Error).message },
+        isPermanent ? 'ingest refused' : 'ingest failed',
+      );
       const undelivered = await notifyIngestFailure(error, uri, 'watch', options.env);
-      if (undelivered) log('warn', undelivered, { uri });
+      if (undelivered) log.warn({ uri }, undelivered);
       await recordOutcome(pool, {
         ...object,
         outcome: isPermanent ? 'refused' : 'failed',
@@ -131,7 +133,7 @@ export async function watchRound(options: WatchRoundOptions): Promise<RoundResul
   }
   // Every round, not only after an ingest: an earlier round may have died between an ingest and its projection.
   const projected = await catchUpProjections(options.database);
-  for (const failure of projected.failures) log('error', 'projector stopped', { ...failure });
+  for (const failure of projected.failures) log.error({ ...failure }, 'projector stopped');
   result.projectedSnapshots = projected.snapshots;
   return result;
 }

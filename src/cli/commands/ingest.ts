@@ -24,8 +24,8 @@ interface IngestFlags {
 export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
-    .description('stream a snapshot (path to .json/.zip) into the event store')
-    .argument('<source>', 'the snapshot: a local .json or .zip file')
+    .description('stream a snapshot (a .json/.zip file or S3 object) into the event store')
+    .argument('<source>', 'the snapshot: a local .json or .zip file, or s3://bucket/key (.json or .zip)')
     .option(
       '--as-of <instant>',
       'the snapshot as-of instant (ISO 8601, UTC if no zone); default: the source last-modified time',

@@ -45,7 +45,7 @@ describe('opais serve', () => {
       stderr += text;
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     expect(stderr).toContain('not a TCP port: 70000');
   });
 });

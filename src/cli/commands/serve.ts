@@ -1,10 +1,11 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { createApiServer } from '../../api/create-api-server.ts';
 import { readConfig } from '../../config.ts';
 import { assertMigrated } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { OpaisError } from '../../errors.ts';
-import { parseCount, parseTrustProxy } from '../parse-options.ts';
+import { createLogger } from '../../log/create-logger.ts';
+import { parseCount, parsePort, parseTrustProxy } from '../parse-options.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -35,7 +36,7 @@ export function registerServeCommand(program: Command): void {
             token: process.env.OPAIS_API_TOKEN || undefined,
             rateLimitPerMinute: flags.rateLimit,
             trustProxy,
-            logger: { level: process.env.LOG_LEVEL ?? 'info' },
+            loggerInstance: createLogger(),
           });
           // Listening for the signals before announcing the address: a supervisor may stop us as soon as it sees it.
           const stopped = new Promise<void>((resolve) => {
@@ -54,13 +55,6 @@ export function registerServeCommand(program: Command): void {
         }
       },
     );
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new InvalidArgumentError(`not a TCP port: ${value}`);
-  return port;
 }
 
 function parseTrustProxyEnv(value: string | undefined): boolean | string {

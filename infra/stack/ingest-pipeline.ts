@@ -55,6 +55,7 @@ export class IngestPipeline extends Construct {
         OPAIS_SCHEMA: settings.schema,
         OPAIS_SNAPSHOT_PREFIX: settings.snapshotPrefix,
         OPAIS_MAX_REMOVAL_RATIO: String(settings.maxRemovalRatio),
+        OPAIS_MAX_CHANGE_RATIO: String(settings.maxChangeRatio),
       },
     });
     this.function = ingest.function;

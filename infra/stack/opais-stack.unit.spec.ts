@@ -137,7 +137,13 @@ describe('the CDK stack (defaults, with the daily download)', () => {
       MemorySize: 1769,
       Timeout: 900,
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] } },
-      Environment: { Variables: { OPAIS_SNAPSHOT_PREFIX: 'daily/', OPAIS_MAX_REMOVAL_RATIO: '0.05' } },
+      Environment: {
+        Variables: {
+          OPAIS_SNAPSHOT_PREFIX: 'daily/',
+          OPAIS_MAX_REMOVAL_RATIO: '0.05',
+          OPAIS_MAX_CHANGE_RATIO: '0.25',
+        },
+      },
     });
     const fetcher = functions.find((fn) => fn.Handler === 'index.fetchHandler');
     expect(fetcher).toMatchObject({

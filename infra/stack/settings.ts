@@ -28,6 +28,8 @@ export interface OpaisSettings {
   ingestTimeoutSeconds: number;
   /** Share of current entities one snapshot may remove before the guard refuses it. */
   maxRemovalRatio: number;
+  /** Share of current entities one snapshot may change before the mass-change guard refuses it. */
+  maxChangeRatio: number;
   /** Hours without an applied snapshot before the staleness alarm. */
   staleAfterHours: number;
   /** Seconds of projector lag before the lag alarm. */
@@ -54,6 +56,7 @@ export const defaultSettings: OpaisSettings = {
   ingestMemoryMiB: 1769,
   ingestTimeoutSeconds: 900,
   maxRemovalRatio: 0.05,
+  maxChangeRatio: 0.25,
   staleAfterHours: 36,
   projectorLagAlarmSeconds: 3600,
   apiService: false,
@@ -125,6 +128,7 @@ export function readSettings(context: (key: string) => unknown): OpaisSettings {
     ingestMemoryMiB: number('ingestMemoryMiB', defaultSettings.ingestMemoryMiB, 512, 10_240),
     ingestTimeoutSeconds: number('ingestTimeoutSeconds', defaultSettings.ingestTimeoutSeconds, 60, 900),
     maxRemovalRatio: number('maxRemovalRatio', defaultSettings.maxRemovalRatio, 0, 1),
+    maxChangeRatio: number('maxChangeRatio', defaultSettings.maxChangeRatio, 0, 1),
     staleAfterHours: number('staleAfterHours', defaultSettings.staleAfterHours, 1, 168),
     projectorLagAlarmSeconds: number(
       'projectorLagAlarmSeconds',

@@ -9,6 +9,8 @@ export interface ChildResult {
   wallMs: number;
   /** Peak resident set size of the whole child process. */
   maxRssMb: number;
+  /** CPU time of the whole child process (all its threads), start-up included. */
+  cpuMs: number;
   [detail: string]: unknown;
 }
 
@@ -57,7 +59,9 @@ export function runChild(
 }
 
 /** For children: print the result line, with this process's peak RSS. */
-export function reportResult(result: Omit<ChildResult, 'maxRssMb'>): void {
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`);
+export function reportResult(result: Omit<ChildResult, 'maxRssMb' | 'cpuMs'>): void {
+  const usage = process.resourceUsage();
+  const maxRssMb = usage.maxRSS / 1024;
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb, cpuMs })}\n`);
 }

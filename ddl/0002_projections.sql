@@ -1,11 +1,12 @@
--- The SCD type-2 tables of SPEC §4, their projectors' checkpoints and the
--- dim_pharmacy projector's working state.
+-- The SCD type-2 tables of the data contract
+-- (docs/data-contract.md#projected-tables-scd-type-2), their projectors'
+-- checkpoints and the dim_pharmacy projector's working state.
 --
 -- Files named NNNN_projections*.sql hold only projection objects: `opais
 -- rebuild` and `opais verify` replay them into a scratch schema, so they must
 -- not touch the event store's tables.
 --
--- Common columns of every dim_* table, around the SPEC columns:
+-- Common columns of every dim_* table, around the contract columns:
 --   row_id            surrogate key (differs between a live table and a rebuild)
 --   effective_stp     as-of (UTC, no zone) of the snapshot that made the version
 --   expiration_stp    as-of of the snapshot that ended it, 9999-12-31 23:59:59 while current
@@ -164,7 +165,7 @@ create table dim_ce_shipping_address (
   check (expiration_stp > effective_stp),
   check ((current_version_flg = 'Y') = (expiration_stp = '9999-12-31 23:59:59'))
 );
--- The key is every SPEC column, some of them nullable.
+-- The key is every column of the contract, some of them nullable.
 create unique index dim_ce_shipping_address_current_key on dim_ce_shipping_address
   (id340b, ce_id, is_340b_street_address_flg, address_line1, address_line2, address_line3, city, state, zip, zip4)
   nulls not distinct where current_version_flg = 'Y';

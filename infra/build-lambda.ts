@@ -7,6 +7,8 @@
  *
  *   index.mjs                    export { handler, fetchHandler } from './src/lambda/handler.mjs'
  *   src/lambda/handler.mjs       the bundle (+ .map)
+ *   src/lambda/element-worker.mjs  the snapshot reader's worker threads' own bundle (+ .map),
+ *                                found beside the handler's (src/snapshot/element-workers.ts)
  *   ddl/NNNN_*.sql               the migrations, applied on a cold start
  */
 import { createWriteStream } from 'node:fs';
@@ -19,6 +21,7 @@ import yazl from 'yazl';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const defaultOutDir = path.join(root, 'dist/lambda');
 const bundleFile = 'src/lambda/handler.mjs';
+const workerFile = 'src/lambda/element-worker.mjs';
 
 /**
  * Lambda has no embedded PostgreSQL (DATABASE_URL or the secret is required
@@ -47,8 +50,12 @@ export async function buildLambda(outDir = defaultOutDir): Promise<{ zip: string
   await rm(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/lambda/lambda-handlers.ts'],
-    outfile: path.join(bundleDir, bundleFile),
+    entryPoints: {
+      handler: 'src/lambda/lambda-handlers.ts',
+      'element-worker': 'src/snapshot/element-worker.ts',
+    },
+    outdir: path.join(bundleDir, path.dirname(bundleFile)),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -74,8 +81,10 @@ export async function buildLambda(outDir = defaultOutDir): Promise<{ zip: string
     'index.mjs',
     entry,
   );
-  zip.addBuffer(await readFile(path.join(bundleDir, bundleFile)), bundleFile, entry);
-  zip.addBuffer(await readFile(path.join(bundleDir, `${bundleFile}.map`)), `${bundleFile}.map`, entry);
+  for (const file of [bundleFile, workerFile]) {
+    zip.addBuffer(await readFile(path.join(bundleDir, file)), file, entry);
+    zip.addBuffer(await readFile(path.join(bundleDir, `${file}.map`)), `${file}.map`, entry);
+  }
   for (const name of (await readdir(path.join(root, 'ddl'))).filter((name) => name.endsWith('.sql')).sort()) {
     zip.addBuffer(await readFile(path.join(root, 'ddl', name)), `ddl/${name}`, entry);
   }

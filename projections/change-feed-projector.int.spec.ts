@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
+import { setEventSchemaVersion } from '../src/store/postgres/testing/set-event-schema-version.ts';
 import { coveredEntity } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { catchUpProjections } from './catch-up-projections.ts';
@@ -34,14 +35,19 @@ async function feedRows() {
 
 describe('change_feed: given events, when projected, then rows', () => {
   it('one row per event: the version it made, the change detail (a version-1 change upcast), the last known state of a removal', async () => {
-    const first = await appendTestSnapshot(database.pool, day(1), [
+    const first = await appendTestSnapshot(database.store, day(1), [
       { type: 'CoveredEntityRegistered', entity: hospital },
     ]);
-    // Written as schema version 1: no `changes` in the stored event.
-    const second = await appendTestSnapshot(database.pool, day(2), [
+    const second = await appendTestSnapshot(database.store, day(2), [
       { type: 'CoveredEntityChanged', entity: moved },
     ]);
-    const third = await appendTestSnapshot(database.pool, day(3), [
+    // Stored as schema version 1, as a build before data contract 1.1 wrote it: its changes come from the upcaster.
+    await setEventSchemaVersion(
+      database.pool,
+      { streamId: 'coveredEntity-DSH000001.1', streamVersion: 2 },
+      1,
+    );
+    const third = await appendTestSnapshot(database.store, day(3), [
       { type: 'CoveredEntityRemoved', id340B: 'DSH000001', ceId: 1 },
     ]);
     expect(await catchUpProjections(database)).toEqual({ snapshots: 3, failures: [] });
@@ -85,9 +91,9 @@ describe('change_feed: given events, when projected, then rows', () => {
   });
 
   it('a rebuild gives the same rows', async () => {
-    await appendTestSnapshot(database.pool, day(1), [{ type: 'CoveredEntityRegistered', entity: hospital }]);
-    await appendTestSnapshot(database.pool, day(2), [{ type: 'CoveredEntityChanged', entity: moved }]);
-    await appendTestSnapshot(database.pool, day(3), [
+    await appendTestSnapshot(database.store, day(1), [{ type: 'CoveredEntityRegistered', entity: hospital }]);
+    await appendTestSnapshot(database.store, day(2), [{ type: 'CoveredEntityChanged', entity: moved }]);
+    await appendTestSnapshot(database.store, day(3), [
       { type: 'CoveredEntityRemoved', id340B: 'DSH000001', ceId: 1 },
     ]);
     await catchUpProjections(database);

@@ -30,7 +30,7 @@ beforeAll(async () => {
         })),
       }),
     }));
-    await appendTestSnapshot(database.pool, `2026-11-${String(day).padStart(2, '0')}T05:00:00Z`, events);
+    await appendTestSnapshot(database.store, `2026-11-${String(day).padStart(2, '0')}T05:00:00Z`, events);
   }
 }, 120_000);
 afterAll(async () => {
@@ -93,8 +93,5 @@ describe('opais project killed with SIGKILL', () => {
 });
 
 async function snapshotPositions(): Promise<number[]> {
-  const { rows } = await database.pool.query<{ position: number }>(
-    "select global_position as position from events where event_type = 'SnapshotIngested' order by global_position",
-  );
-  return rows.map((row) => row.position);
+  return (await database.store.listSnapshots()).map((snapshot) => snapshot.globalPosition);
 }

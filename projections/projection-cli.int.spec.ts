@@ -93,7 +93,7 @@ describe('the projection commands', () => {
 
   it('opais project exits 7 when a projector is stopped, naming the event', async () => {
     // The ingest refuses an entity a projector cannot apply; a log written before that check can still hold one.
-    await appendTestSnapshot(database.pool, '2026-11-03T05:00:00Z', [
+    await appendTestSnapshot(database.store, '2026-11-03T05:00:00Z', [
       {
         type: 'CoveredEntityRegistered',
         entity: coveredEntity('DSH000040', 40, { authorizingOfficial: { name: 42 } }),

@@ -30,12 +30,12 @@ async function currentCount(table: string): Promise<number> {
 describe('rebuildProjections', () => {
   it('replaces drifted tables with a replay and leaves only the live schema', async () => {
     await appendTestSnapshot(
-      database.pool,
+      database.store,
       '2026-11-01T05:00:00Z',
       entities(20, 'DAY1').map((entity) => ({ type: 'CoveredEntityRegistered' as const, entity })),
     );
     await appendTestSnapshot(
-      database.pool,
+      database.store,
       '2026-11-02T05:00:00Z',
       entities(10, 'DAY2').map((entity) => ({ type: 'CoveredEntityChanged' as const, entity })),
     );
@@ -59,7 +59,7 @@ describe('rebuildProjections', () => {
     );
     expect(schemas.map((row) => row.nspname)).toEqual([database.schema]);
     // The live projectors carry on from the swapped-in checkpoints.
-    await appendTestSnapshot(database.pool, '2026-11-03T05:00:00Z', [
+    await appendTestSnapshot(database.store, '2026-11-03T05:00:00Z', [
       { type: 'CoveredEntityRemoved', id340B: 'DSH000001', ceId: 1 },
     ]);
     expect(await catchUpProjections(database)).toEqual({ snapshots: 1, failures: [] });
@@ -68,7 +68,7 @@ describe('rebuildProjections', () => {
 
   it('readers see the whole old table until the swap and the whole new one after, never a part', async () => {
     await appendTestSnapshot(
-      database.pool,
+      database.store,
       '2026-11-01T05:00:00Z',
       entities(300, 'DAY1').map((entity) => ({ type: 'CoveredEntityRegistered' as const, entity })),
     );
@@ -91,7 +91,7 @@ describe('rebuildProjections', () => {
       await database.pool.query(`grant usage on schema ${database.schema} to ${reader}`);
       await database.pool.query(`grant select on dim_ce, dim_pharmacy to ${reader}`);
       await database.pool.query(`grant select, update on dim_npi to ${reader} with grant option`);
-      await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
+      await appendTestSnapshot(database.store, '2026-11-01T05:00:00Z', [
         { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },
       ]);
       await catchUpProjections(database);
@@ -115,13 +115,13 @@ describe('rebuildProjections', () => {
   });
 
   it('includes a snapshot ingested while it replays', async () => {
-    await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
+    await appendTestSnapshot(database.store, '2026-11-01T05:00:00Z', [
       { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },
     ]);
     let late: number | undefined;
     const result = await rebuildProjections(database, {
       onSnapshot: async () => {
-        late ??= await appendTestSnapshot(database.pool, '2026-11-02T05:00:00Z', [
+        late ??= await appendTestSnapshot(database.store, '2026-11-02T05:00:00Z', [
           { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000002', 2) },
         ]);
       },

@@ -1,7 +1,7 @@
 import { OpaisError } from '../src/errors.ts';
 import type { Row, TableSpec } from './table-spec.ts';
 
-/** A current version as stored: its surrogate key and its SPEC columns. */
+/** A current version as stored: its surrogate key and its contract columns. */
 export interface CurrentVersion {
   rowId: number;
   row: Row;
@@ -15,8 +15,9 @@ export interface VersionChanges {
 }
 
 /**
- * SPEC §4's rules between the current versions of some keys and the rows a
- * snapshot's end state gives them: a key appears → INSERT; its columns
+ * The SCD2 rules (docs/data-contract.md#rules-per-table-and-per-key) between the
+ * current versions of some keys and the rows a snapshot's end state gives
+ * them: a key appears → INSERT; its columns
  * change → the current version ends and an UPDATE begins; it disappears →
  * the current version ends as DELETE; unchanged → nothing is touched.
  *

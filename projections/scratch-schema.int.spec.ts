@@ -32,15 +32,15 @@ describe.each(['verify', 'rebuild'])('opais %s and its scratch schema', (command
   it('refuses to drop a schema of the scratch name that opais did not make, and leaves it as it was', async () => {
     const foreign = `${database.schema}_${command}`;
     await admin.query(`create schema ${foreign}`);
-    await admin.query(`create table ${foreign}.events (id int)`);
-    await admin.query(`insert into ${foreign}.events values (1), (2)`);
+    await admin.query(`create table ${foreign}.someone_elses (id int)`);
+    await admin.query(`insert into ${foreign}.someone_elses values (1), (2)`);
 
     const run = await runOpais([command], envFor(database));
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(
       `opais: SCHEMA_NOT_OURS: schema ${foreign} exists and was not made by opais`,
     );
-    const { rows } = await admin.query(`select count(*)::int as n from ${foreign}.events`);
+    const { rows } = await admin.query(`select count(*)::int as n from ${foreign}.someone_elses`);
     expect(rows[0].n).toBe(2);
     await admin.query(`drop schema ${foreign} cascade`);
   });

@@ -3,8 +3,8 @@ import { isIdNumber, isSourceTimestamp, trueFalseFlagOf } from '../src/snapshot/
 import type { Cell } from './table-spec.ts';
 
 /**
- * Source values → table cells (SPEC §4). A value of the wrong type throws
- * PROJECTION_FAILED: the projector stops at that event rather than write a
+ * Source values → table cells (docs/data-contract.md#the-tables, "Values"). A value of
+ * the wrong type throws PROJECTION_FAILED: the projector stops at that event rather than write a
  * wrong row (the ingest refuses such entities, so only an event written
  * around it can hold one). Values come from canonical entities, where null,
  * "" and empty objects/arrays are already absent.

@@ -3,14 +3,15 @@ import type { CanonicalEntity } from '../src/events/event-types.ts';
 /** A column value as the projections handle it: text (timestamps as `YYYY-MM-DD HH:MM:SS.ffffff`) or NULL. */
 export type Cell = string | null;
 
-/** The columns of one SPEC §4 row, in `TableSpec.columns` order. */
+/** The columns of one row of a contract table (docs/data-contract.md#the-tables), in `TableSpec.columns` order. */
 export type Row = readonly Cell[];
 
 export type TimestampCell = 'timestamp';
 
 /**
- * One SCD2 table of SPEC §4: its SPEC columns (the key's columns first) and
- * which of them hold timestamps (read back with a fixed text format so a
+ * One SCD2 table of the data contract (docs/data-contract.md#the-tables): its
+ * contract columns (the key's columns first) and which of them hold
+ * timestamps (read back with a fixed text format so a
  * stored row compares equal to a freshly derived one).
  */
 export interface TableSpec {

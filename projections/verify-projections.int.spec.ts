@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
+import { setRegistryCurrent } from '../src/store/postgres/testing/set-registry-current.ts';
 import { coveredEntity } from '../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { catchUpProjections } from './catch-up-projections.ts';
@@ -11,11 +12,11 @@ beforeEach(async () => {
   database = await createTestDatabase('verify');
   const a = coveredEntity('DSH000001', 1);
   const b = coveredEntity('DSH000002', 2);
-  await appendTestSnapshot(database.pool, '2026-11-01T05:00:00Z', [
+  await appendTestSnapshot(database.store, '2026-11-01T05:00:00Z', [
     { type: 'CoveredEntityRegistered', entity: a },
     { type: 'CoveredEntityRegistered', entity: b },
   ]);
-  await appendTestSnapshot(database.pool, '2026-11-02T05:00:00Z', [
+  await appendTestSnapshot(database.store, '2026-11-02T05:00:00Z', [
     { type: 'CoveredEntityChanged', entity: { ...a, name: 'RENAMED', npiNumbers: [] } },
     { type: 'CoveredEntityRemoved', id340B: 'DSH000002', ceId: 2 },
   ]);
@@ -65,7 +66,7 @@ describe('verifyProjections', () => {
 
   it('compares each table at its projector\u2019s checkpoint, and reports checkpoints that differ', async () => {
     // A snapshot the live projectors have not reached yet is not drift.
-    await appendTestSnapshot(database.pool, '2026-11-03T05:00:00Z', [
+    await appendTestSnapshot(database.store, '2026-11-03T05:00:00Z', [
       { type: 'CoveredEntityChanged', entity: coveredEntity('DSH000001', 1, { name: 'THIRD' }) },
     ]);
     expect((await verifyProjections(database)).ok).toBe(true);
@@ -84,7 +85,7 @@ describe('verifyProjections', () => {
   });
 
   it('checks the registry against a fold of the events', async () => {
-    await database.pool.query("update entity_registry set is_current = true where id340b = 'DSH000002'");
+    await setRegistryCurrent(database.pool, 'coveredEntity-DSH000002.2', true);
     const result = await verifyProjections(database);
     expect(result.ok).toBe(false);
     expect(result.registry.count).toBe(1);

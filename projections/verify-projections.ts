@@ -64,7 +64,7 @@ export async function verifyProjections(
         snapshotsReplayed += run.snapshots;
         const compared = await compareUnderLock(database.pool, database.schema, scratch, targets, limit);
         if (!compared) continue;
-        const registry = await verifyRegistry(database.pool, limit);
+        const registry = await verifyRegistry(database.pool, database.store, limit);
         return {
           ok: compared.tables.length === 0 && compared.checkpoints.length === 0 && registry.count === 0,
           snapshotsReplayed,

@@ -1,51 +1,60 @@
 import type pg from 'pg';
+import { entityEventTypes } from '../src/events/event-types.ts';
+import type { EventStoreReader } from '../src/store/event-store.ts';
+import { type FoldedEntry, foldRegistryChanges } from '../src/store/fold-registry.ts';
+import { type RegistryRow, readRegistryRows } from '../src/store/postgres/read-registry-rows.ts';
 
 export interface RegistryDrift {
   streamId: string;
   /** The registry row as a fold of the events gives it, or null. */
-  folded: Record<string, unknown> | null;
+  folded: RegistryRow | null;
   /** The row in entity_registry, or null. */
-  stored: Record<string, unknown> | null;
+  stored: RegistryRow | null;
 }
 
+/** Entity events read from the store at a time while folding. */
+const foldPageSize = 5000;
+
 /**
- * The ingest writes entity_registry in the same transaction as the events;
- * it must equal a fold of them: per entity stream, its last event's version,
- * content hash (before the event for a removal), whether it is current, its key and as-of.
+ * The ingest writes entity_registry with each snapshot; it must equal a fold
+ * of the log, read through the port whatever the store: per entity stream,
+ * its last event's version, content hash (before the event for a removal),
+ * whether it is current, its key and as-of.
  */
 export async function verifyRegistry(
   pool: pg.Pool,
+  store: EventStoreReader,
   limit: number,
 ): Promise<{ count: number; rows: RegistryDrift[] }> {
-  const { rows } = await pool.query<{
-    stream_id: string;
-    folded: Record<string, unknown> | null;
-    stored: Record<string, unknown> | null;
-    n: number;
-  }>(
-    `with folded as (
-       select distinct on (stream_id) stream_id, data->>'id340B' as id340b, (data->>'ceId')::bigint as ce_id,
-              coalesce(data->>'contentHash', data->>'previousContentHash') as content_hash, stream_version,
-              event_type <> 'CoveredEntityRemoved' as is_current, as_of
-         from events
-        where event_type in ('CoveredEntityRegistered', 'CoveredEntityChanged', 'CoveredEntityRemoved')
-        order by stream_id, global_position desc
-     ), stored as (
-       select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry
-     ), drift as (
-       select coalesce(f.stream_id, s.stream_id) as stream_id,
-              case when f.stream_id is null then null else to_jsonb(f) end as folded,
-              case when s.stream_id is null then null else to_jsonb(s) end as stored
-         from folded f full join stored s using (stream_id)
-        where f.stream_id is null or s.stream_id is null
-           or (f.id340b, f.ce_id, f.content_hash, f.stream_version, f.is_current, f.as_of)
-              is distinct from (s.id340b, s.ce_id, s.content_hash, s.stream_version, s.is_current, s.as_of)
-     )
-     select stream_id, folded, stored, count(*) over ()::int as n from drift order by stream_id limit $1`,
-    [limit],
-  );
+  const folded = new Map<string, FoldedEntry>();
+  for (let after = 0; ; ) {
+    const page = await store.readAll({ after, limit: foldPageSize, types: entityEventTypes });
+    if (page.length === 0) break;
+    foldRegistryChanges(page, folded);
+    after = (page.at(-1) as { globalPosition: number }).globalPosition;
+  }
+  const stored = await readRegistryRows(pool);
+  const drift: RegistryDrift[] = [];
+  for (const streamId of new Set([...folded.keys(), ...stored.keys()])) {
+    const fold = folded.get(streamId);
+    const foldedRow = fold ? toRow(fold) : null;
+    const storedRow = stored.get(streamId) ?? null;
+    if (JSON.stringify(foldedRow) !== JSON.stringify(storedRow)) {
+      drift.push({ streamId, folded: foldedRow, stored: storedRow });
+    }
+  }
+  drift.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+  return { count: drift.length, rows: drift.slice(0, limit) };
+}
+
+/** In the column order of the table, so that rows compare as JSON. */
+function toRow(entry: FoldedEntry): RegistryRow {
   return {
-    count: rows[0]?.n ?? 0,
-    rows: rows.map((row) => ({ streamId: row.stream_id, folded: row.folded, stored: row.stored })),
+    id340b: entry.id340B,
+    ce_id: entry.ceId,
+    content_hash: entry.contentHash,
+    stream_version: entry.streamVersion,
+    is_current: entry.isCurrent,
+    as_of: entry.asOf,
   };
 }

@@ -6,7 +6,7 @@ import type { Writes } from './write-behind.ts';
 
 /**
  * The set-based reads and writes of SCD2 versions: one query per table and
- * chunk, never one per row (DESIGN: COPY ≈ 130k rows/s, unnest ≈ 90k rows/s,
+ * chunk, never one per row (measured: COPY ≈ 130k rows/s, unnest ≈ 90k rows/s,
  * row-by-row ≈ 6.6k rows/s).
  */
 

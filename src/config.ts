@@ -31,3 +31,41 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): OpaisConfig {
     dataDir: env.OPAIS_DATA_DIR ?? '.opais',
   };
 }
+
+/** How the reader runs, and what it holds at most whatever the input (docs/performance.md). */
+export interface ReaderSettings {
+  /** An entity of coveredEntities larger than this many bytes refuses the snapshot (it is not held). */
+  maxElementBytes: number;
+  /** A zipped export that inflates to more than this many times its compressed size is refused unread. */
+  maxZipRatio: number;
+  /** Worker threads that parse elements; undefined: one per core. */
+  workers: number | undefined;
+}
+
+/**
+ * OPAIS_MAX_ELEMENT_BYTES (default 64 MiB; the largest entity of a real
+ * export is a few megabytes), OPAIS_MAX_ZIP_RATIO (default 100; an
+ * export's JSON zips about 6:1) and OPAIS_READER_WORKERS (0: parse on the
+ * main thread only).
+ */
+export function readReaderSettings(env: NodeJS.ProcessEnv = process.env): ReaderSettings {
+  const workers = env.OPAIS_READER_WORKERS;
+  return {
+    workers:
+      workers === undefined || workers === ''
+        ? undefined
+        : positiveInteger(env, 'OPAIS_READER_WORKERS', 0, 0),
+    maxElementBytes: positiveInteger(env, 'OPAIS_MAX_ELEMENT_BYTES', 64 * 1024 * 1024),
+    maxZipRatio: positiveInteger(env, 'OPAIS_MAX_ZIP_RATIO', 100),
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, least = 1): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < least) {
+    throw new Error(`${name} must be an integer of at least ${least}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}

@@ -5,6 +5,12 @@
  */
 export const errorCatalogue = {
   SNAPSHOT_MALFORMED: { httpStatus: 422, exitCode: 3, title: 'The snapshot is not a readable OPAIS export' },
+  SNAPSHOT_TOO_LARGE: {
+    httpStatus: 422,
+    exitCode: 3,
+    title: 'The snapshot exceeds a configured size limit',
+  },
+  SOURCE_CHANGED: { httpStatus: 409, exitCode: 3, title: 'The snapshot source changed while it was read' },
   SOURCE_NOT_FOUND: { httpStatus: 404, exitCode: 3, title: 'The snapshot source does not exist' },
   SOURCE_UNSUPPORTED: { httpStatus: 400, exitCode: 2, title: 'The snapshot source is not supported' },
   AS_OF_NOT_LATER: {
@@ -79,14 +85,19 @@ export function snapshotMalformed(
   place: { offset?: number; index?: number },
   reason: string,
 ): OpaisError {
-  const where = [
+  const where = snapshotPlace(place);
+  return new OpaisError('SNAPSHOT_MALFORMED', `${file}${where ? ` at ${where}` : ''}: ${reason}`, {
+    file,
+    ...place,
+  });
+}
+
+/** "entity #3, byte offset 1234", "byte offset 7", or "" when nothing is known. */
+export function snapshotPlace(place: { offset?: number; index?: number }): string {
+  return [
     place.index !== undefined ? `entity #${place.index}` : undefined,
     place.offset !== undefined ? `byte offset ${place.offset}` : undefined,
   ]
     .filter(Boolean)
     .join(', ');
-  return new OpaisError('SNAPSHOT_MALFORMED', `${file}${where ? ` at ${where}` : ''}: ${reason}`, {
-    file,
-    ...place,
-  });
 }

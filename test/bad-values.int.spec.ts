@@ -114,7 +114,7 @@ describe('values the store or the projections cannot take', () => {
   it('already in a log written before the check, project as NULL instead of stopping the projector', async () => {
     const legacy = await createTestDatabase('badlegacy');
     try {
-      await appendTestSnapshot(legacy.pool, '2026-07-01T05:00:00Z', [
+      await appendTestSnapshot(legacy.store, '2026-07-01T05:00:00Z', [
         {
           type: 'CoveredEntityRegistered',
           entity: coveredEntity('OLD000001', 1, { participating: 'MAYBE' }),

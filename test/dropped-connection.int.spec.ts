@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
+import { readWholeLog } from '../src/store/testing/read-whole-log.ts';
 import { coveredEntities, tempDir, writeSnapshot } from './support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from './support/test-database.ts';
 
@@ -59,11 +60,6 @@ async function terminateWhen(appName: string, query: RegExp, withinMs = 60_000):
   throw new Error(`no backend of ${appName} ran ${query}`);
 }
 
-async function count(table: string): Promise<number> {
-  const { rows } = await database.pool.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-  return rows[0]?.n ?? 0;
-}
-
 describe('a dropped database connection', () => {
   it('fails `opais ingest` cleanly: exit 9, one line, nothing applied; a re-run applies the snapshot', async () => {
     const appName = `opais_ingest_${randomBytes(3).toString('hex')}`;
@@ -73,12 +69,12 @@ describe('a dropped database connection', () => {
     expect(ingest.log()).toMatch(
       /^opais: DATABASE_UNAVAILABLE: cannot use the database postgres:\/\/\S+: .+\n$/,
     );
-    expect(await count('events')).toBe(0);
-    expect(await count('snapshots')).toBe(0);
+    expect(await readWholeLog(database.store)).toEqual([]);
+    expect(await database.store.listSnapshots()).toEqual([]);
 
     const again = start(['ingest', day0, '--as-of', '2026-03-01T05:00:00Z', '--no-project'], appName);
     expect(await again.exited, again.log()).toBe(0);
-    expect(await count('snapshots')).toBe(1);
+    expect(await database.store.listSnapshots()).toHaveLength(1);
   });
 
   it('does not stop `opais project --follow`: it resumes from its checkpoint and catches up', async () => {
@@ -86,10 +82,7 @@ describe('a dropped database connection', () => {
     const follow = start(['project', '--follow', '--poll-interval', '1'], appName);
     try {
       await terminateWhen(appName, /dim_|copy /i);
-      const { rows } = await database.pool.query<{ position: number }>(
-        `select max(global_position) as position from events`,
-      );
-      const head = rows[0]?.position ?? 0;
+      const head = await database.store.headPosition();
       for (const started = Date.now(); Date.now() - started < 90_000; ) {
         if (follow.child.exitCode !== null) break;
         const { rows: behind } = await database.pool.query(

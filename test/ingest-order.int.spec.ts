@@ -56,10 +56,10 @@ describe('ingests of different days at the same time', () => {
     const results = await Promise.all(runs);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
 
-    const { rows } = await database.pool.query<{ as_of: Date }>(
-      'select as_of from snapshots order by global_position',
+    const applied = (await database.store.listSnapshots()).sort(
+      (a, b) => a.globalPosition - b.globalPosition,
     );
-    expect(rows.map((row) => row.as_of.toISOString())).toEqual(
+    expect(applied.map((snapshot) => snapshot.asOf.toISOString())).toEqual(
       [2, 3, 4].map((n) => new Date(asOf(n)).toISOString()),
     );
     const { rows: inbox } = await database.pool.query<{ state: string }>(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +24,16 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
   let entries: string[];
 
   const invoke = async (event: unknown, env: NodeJS.ProcessEnv) => {
+    // The most OS threads the process had while handling (worker threads are among them).
     const script = `
+      const { readFileSync } = await import('node:fs');
+      const threads = () => Number(/^Threads:\\s+(\\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+      let maxThreads = threads();
+      const sampler = setInterval(() => { maxThreads = Math.max(maxThreads, threads()); }, 1);
       const { handler } = await import(process.argv[1]);
       const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'bundle-test' });
-      process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
+      clearInterval(sampler);
+      process.stdout.write('RESULT ' + JSON.stringify({ ...result, maxThreads }) + '\\n');
       process.exit(0);
     `;
     const { stdout } = await run(
@@ -52,6 +59,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
       expect.arrayContaining(['index.mjs', 'src/lambda/handler.mjs', 'ddl/0001_event_store.sql']),
     );
     expect(readFileSync(path.join(task, 'index.mjs'), 'utf8')).toContain('export { handler, fetchHandler }');
+    expect(entries).toContain('src/lambda/element-worker.mjs');
   });
 
   it('loads in plain node and handles an event (a key that is not a snapshot), with JSON logs', async () => {
@@ -63,6 +71,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
     };
     const { result, logs } = await invoke(event, {});
     expect(result).toEqual({
+      maxThreads: expect.any(Number),
       objects: [
         {
           uri: 's3://exports/daily/readme.txt',
@@ -79,16 +88,19 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
   });
 
   it.skipIf(motoUnavailableReason())(
-    'ingests a zipped export from S3 (moto) into PostgreSQL and projects it',
+    'ingests a zipped export from S3 (moto) into PostgreSQL and projects it, reading on every core',
     async () => {
       const moto = await startMotoServer();
       const database = await createTestDatabase('bundle');
+      const oneThread = await createTestDatabase('bundle');
       try {
         Object.assign(process.env, moto.env);
         const client = createS3Client(moto.env);
         await createBucket(client, 'exports');
         const key = 'daily/OPA_CE_DAILY_PUBLIC_2026-11-26.zip';
-        await putObject(client, 'exports', key, await zipOf(snapshotJson(coveredEntities(7))));
+        // Large enough (≈ 1 MB) for the reader to hand batches to its workers, which start only for those.
+        const entities = coveredEntities(3000);
+        await putObject(client, 'exports', key, await zipOf(snapshotJson(entities)));
         const event = {
           'detail-type': 'Object Created',
           source: 'aws.s3',
@@ -100,20 +112,34 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
           DATABASE_URL: testDatabaseUrl,
           OPAIS_SCHEMA: database.schema,
         });
+        const { result: withoutWorkers } = await invoke(event, {
+          ...moto.env,
+          DATABASE_URL: testDatabaseUrl,
+          OPAIS_SCHEMA: oneThread.schema,
+          OPAIS_READER_WORKERS: '0',
+        });
+        expect(withoutWorkers.objects).toEqual([
+          expect.objectContaining({ status: 'applied', registered: entities.length }),
+        ]);
+        // The reader's worker threads (one per core, at most 4) run from the bundle.
+        expect(result.maxThreads - withoutWorkers.maxThreads).toBeGreaterThanOrEqual(
+          Math.min(availableParallelism(), 4),
+        );
         expect(result.objects).toEqual([
           expect.objectContaining({
             status: 'applied',
             asOf: '2026-11-26T00:00:00.000Z',
             asOfFrom: 'key',
-            registered: 7,
+            registered: entities.length,
           }),
         ]);
         const { rows } = await database.pool.query<{ count: number }>(
           "select count(*)::int as count from dim_ce where current_version_flg = 'Y'",
         );
-        expect(rows[0]?.count).toBe(7);
+        expect(rows[0]?.count).toBe(entities.length);
       } finally {
         await database.close();
+        await oneThread.close();
         await moto.stop();
       }
     },

@@ -11,18 +11,21 @@
  * CLI end to end), each the median of several runs.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import type pg from 'pg';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { encodeCursor } from '../../src/api/cursor.ts';
+import { parseEntityStreamId } from '../../src/events/stream-names.ts';
 import { readFeedHead } from '../../src/feed/change-feed-queries.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { readReport } from '../../src/report/read-report.ts';
 import { renderReport } from '../../src/report/render-report.ts';
 import { fileSource } from '../../src/source/file-source.ts';
 import type { EventStore } from '../../src/store/event-store.ts';
+import { readWholeLog } from '../../src/store/testing/read-whole-log.ts';
 import { defaultBenchDatabaseUrl, withBenchSchema } from '../bench-schema.ts';
 import { fullScale, prepareSeries, quickScale } from '../prepare-series.ts';
 import { repositoryRoot } from '../run-child.ts';
@@ -76,16 +79,22 @@ await withBenchSchema(databaseUrl, async (schema) => {
   const snapshots = await store.listSnapshots();
   // The first page after day 0: daily changes, most of them Changed events with detail.
   const firstDelta = encodeCursor(snapshots[0]?.globalPosition ?? 0);
-  const { rows: changedKeys } = await schema.pool.query<{
-    id340b: string;
-    ce_id: number;
-    stream_version: number;
-  }>(
-    'select id340b, ce_id, stream_version from entity_registry where stream_version >= 2 and is_current order by stream_id limit 1',
+  const keyOf = (event: { streamId: string }) => {
+    const { id340B, ceId } = parseEntityStreamId(event.streamId) as { id340B: string; ceId: number };
+    return { id340b: id340B, ce_id: ceId };
+  };
+  const changedKeys = (await store.readAll({ limit: 1, types: ['CoveredEntityChanged'] })).map((event) => ({
+    ...keyOf(event),
+    stream_version: event.streamVersion,
+  }));
+  // Every entity once, in an order unrelated to the file's (the hash of its stream id).
+  const streams = new Set(
+    (await readWholeLog(store, ['CoveredEntityRegistered'])).map((event) => event.streamId),
   );
-  const { rows: anyKeys } = await schema.pool.query<{ id340b: string; ce_id: number }>(
-    'select id340b, ce_id from entity_registry order by md5(stream_id)',
-  );
+  const anyKeys = [...streams]
+    .map((streamId) => ({ streamId, order: createHash('md5').update(streamId).digest('hex') }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(keyOf);
   const one = changedKeys[0];
   if (!one) throw new Error('the series changed no entity: nothing to take the history of');
   const historyPath = (key: { id340b: string; ce_id: number }) =>

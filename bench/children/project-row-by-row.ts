@@ -16,6 +16,7 @@ import { pharmacySourceColumns, pharmacySources } from '../../projections/tables
 import { entityTables } from '../../projections/tables/entity-tables.ts';
 import { createPool } from '../../src/db/open-database.ts';
 import type { CanonicalEntity } from '../../src/events/event-types.ts';
+import { openEventStore } from '../../src/store/open-event-store.ts';
 import { reportResult } from '../run-child.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string' } } });
@@ -30,15 +31,16 @@ const scratch = `${schema}_rowbyrow`;
 await createProjectionSchema(live, scratch);
 const pool = scratchPool(databaseUrl, scratch, schema);
 try {
-  const { rows: events } = await pool.query<{
-    position: number;
-    as_of: string;
-    data: { entity: CanonicalEntity };
-  }>(
-    `select global_position as position, to_char(as_of at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as as_of, data
-       from events where event_type = 'CoveredEntityRegistered' order by global_position limit $1`,
-    [limit],
-  );
+  const store = await openEventStore({
+    backend: 'postgres',
+    postgres: { pool: live, connectionString: databaseUrl },
+  });
+  const events = (await store.readAll({ limit, types: ['CoveredEntityRegistered'] })).map((event) => ({
+    position: event.globalPosition,
+    // The as-of as the tables hold it: UTC, without zone, to the microsecond.
+    as_of: event.asOf.replace('T', ' ').replace('Z', '000'),
+    data: event.data as { entity: CanonicalEntity },
+  }));
   const client = await pool.connect();
   let rows = 0;
   const started = performance.now();

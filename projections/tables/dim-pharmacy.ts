@@ -4,8 +4,8 @@ import type { Cell, EntityKey, Row, TableSpec } from '../table-spec.ts';
 import { pharmacyCells, pharmacyColumns } from './pharmacy-cells.ts';
 
 /**
- * dim_pharmacy is built across entities (SPEC §4): a pharmacy is current
- * while some current contract names it, and its columns come from the
+ * dim_pharmacy is built across entities (docs/data-contract.md#the-tables): a
+ * pharmacy is current while some current contract names it, and its columns come from the
  * contract with the latest editDate (missing = oldest), ties broken by the
  * largest contract id as a number. Contracts are its "sources".
  */
@@ -52,8 +52,9 @@ export function sourcePharmacyId(source: Row): string {
 
 /**
  * The dim_pharmacy rows of some pharmacies given all the sources that name
- * them (any order). Beyond SPEC's two tie-breakers, the naming entity and
- * then the row itself decide, so that the choice never depends on order.
+ * them (any order). Beyond the contract's two tie-breakers
+ * (docs/data-contract.md#the-tables), the naming entity and then the row itself
+ * decide, so that the choice never depends on order.
  */
 export function pharmacyRows(sources: Iterable<Row>): Row[] {
   const best = new Map<string, Row>();

@@ -13,11 +13,13 @@ describe('the API connection pool', () => {
   it('reads the schema and refuses every write', async () => {
     const pool = createApiPool({ connectionString: database.connectionString, schema: database.schema });
     try {
-      const { rows } = await pool.query<{ head: number }>(
-        'select coalesce(max(global_position), 0) as head from events',
+      const { rows } = await pool.query<{ count: number }>(
+        'select count(*)::int as count from projector_checkpoints',
       );
-      expect(rows[0]?.head).toBe(0);
-      await expect(pool.query("delete from snapshots where sha256 = 'x'")).rejects.toMatchObject({
+      expect(rows[0]?.count).toBe(0);
+      await expect(
+        pool.query("delete from projector_checkpoints where projector = 'x'"),
+      ).rejects.toMatchObject({
         code: '25006',
       });
       await expect(pool.query('create table intruder (id int)')).rejects.toMatchObject({ code: '25006' });

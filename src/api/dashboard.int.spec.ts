@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
 import { loadChangeScenario } from '../../test/support/change-scenario.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { appendTestSnapshot } from '../../projections/testing/append-test-snapshot.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
 import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
@@ -6,6 +7,7 @@ import { coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts'
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { canonicalEntityJson } from '../snapshot/canonicalise.ts';
+import { setEventSchemaVersion } from '../store/postgres/testing/set-event-schema-version.ts';
 
 let database: Database;
 let api: RunningApi;
@@ -36,6 +38,8 @@ beforeAll(async () => {
   await ingest('day1.json', [stone, gone, ...filler], asOf(1));
   await ingest('day2.json', [renamed, ...filler], asOf(2));
   await ingest('day3.json', [renamed, { ...gone, name: 'BACK AGAIN' }, ...filler], asOf(3));
+  // The search reads the entity_search read model, which the projectors keep.
+  await catchUpProjections(database);
   api = await startApi(database);
 });
 afterAll(async () => {
@@ -150,12 +154,13 @@ describe('GET /entities/:id340B/:ceId/history', () => {
 
   it('shows the changes of a version stored as schema version 1, computed from the version before it', async () => {
     const old = coveredEntity('OLD00001', 1);
-    await appendTestSnapshot(database.pool, asOf(10).toISOString(), [
+    await appendTestSnapshot(database.store, asOf(10).toISOString(), [
       { type: 'CoveredEntityRegistered', entity: old },
     ]);
-    await appendTestSnapshot(database.pool, asOf(11).toISOString(), [
-      { type: 'CoveredEntityChanged', entity: { ...old, npiNumbers: [] }, schemaVersion: 1 },
+    await appendTestSnapshot(database.store, asOf(11).toISOString(), [
+      { type: 'CoveredEntityChanged', entity: { ...old, npiNumbers: [] } },
     ]);
+    await setEventSchemaVersion(database.pool, { streamId: 'coveredEntity-OLD00001.1', streamVersion: 2 }, 1);
     const { body } = await api.get('/entities/OLD00001/1/history');
     expect(body.items[1].changes).toEqual([
       { path: 'npiNumbers', added: [], removed: [{ npiNumber: '1215284153', state: 'MA' }], changed: [] },

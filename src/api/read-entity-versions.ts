@@ -54,9 +54,9 @@ export interface DetailedEntityVersion extends EntityVersion {
  * before it, which the stream read whole already holds.
  */
 export async function readEntityHistory(pool: pg.Pool, streamId: string): Promise<DetailedEntityVersion[]> {
-  const { rows } = await pool.query<Row & { changes: Change[] | null }>({
+  const { rows } = await pool.query<Row & { changes: Change[] | null; schema_version: number }>({
     name: 'api-entity-history',
-    text: `select ${columns}, data->'changes' as changes from events where stream_id = $1 order by stream_version`,
+    text: `select ${columns}, data->'changes' as changes, schema_version from events where stream_id = $1 order by stream_version`,
     values: [streamId],
   });
   return rows.map((row, index) => {
@@ -66,7 +66,8 @@ export async function readEntityHistory(pool: pg.Pool, streamId: string): Promis
       row.event_type !== 'CoveredEntityChanged'
         ? []
         : orderedChanges(
-            row.changes ??
+            // Version 1 stored no changes (the one upcaster computes them from the version before).
+            (row.schema_version !== 1 ? row.changes : null) ??
               (previous && version.entity
                 ? upcastEntityChanged({ entity: version.entity } as CoveredEntityChangedV1, previous).changes
                 : []),

@@ -198,6 +198,6 @@ export const entityVersionProperties = {
   entity: {
     type: ['object', 'null'],
     additionalProperties: true,
-    description: 'the canonical entity (SPEC §2); null for a removal',
+    description: 'the canonical entity (members sorted, empty members left out); null for a removal',
   },
 } as const;

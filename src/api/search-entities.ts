@@ -36,15 +36,10 @@ export function id340BPrefix(q: string): string | undefined {
   return /^[A-Za-z0-9-]{2,64}$/.test(trimmed) ? `${trimmed.toUpperCase()}%` : undefined;
 }
 
-// The version of a stream that last had content: the latest one, or the one before a removal.
-const latestContentVersion = (alias: string) =>
-  `case when ${alias}.is_current then ${alias}.stream_version else ${alias}.stream_version - 1 end`;
-
 /**
  * Each lookup considers at most this many candidates. A word as common as
- * "health" matches half of all entity versions, and reading them all took
- * 0.1-0.9 s; past this many matches the answer is a sample of them anyway,
- * and a longer query narrows it.
+ * "health" matches a large share of all entities; past this many matches the
+ * answer is a sample of them anyway, and a longer query narrows it.
  */
 const maxCandidates = 1000;
 
@@ -52,8 +47,9 @@ const maxCandidates = 1000;
  * Entities whose 340B id starts with the query or whose latest name (and
  * sub-name) holds words starting with each of the query's words. Id matches
  * come first, then current entities before removed ones. Both lookups are
- * index scans (ddl/0003_api_indexes.sql); names and places are read only for
- * the few entities returned.
+ * index scans of the entity_search read model
+ * (ddl/0009_projections_entity_search.sql), so the answer is the same
+ * whatever the event store is, and as current as its projector.
  */
 export async function searchEntities(pool: pg.Pool, q: string, limit: number): Promise<EntityMatch[]> {
   const prefix = id340BPrefix(q);
@@ -63,34 +59,22 @@ export async function searchEntities(pool: pg.Pool, q: string, limit: number): P
   const branches: string[] = [];
   if (prefix !== undefined) {
     branches.push(
-      `(select r.stream_id, 0 as rank from entity_registry r where upper(r.id340b) like ${param(prefix)} limit ${maxCandidates})`,
+      `(select id340b, ce_id, 0 as rank from entity_search where upper(id340b) like ${param(prefix)} limit ${maxCandidates})`,
     );
   }
   if (words !== undefined) {
-    // Only a stream's latest version with content counts: a name it no longer has does not find it.
-    branches.push(`select e.stream_id, 1 as rank from (
-        select e.stream_id, e.stream_version from events e
-         where e.event_type in ('CoveredEntityRegistered', 'CoveredEntityChanged')
-           and to_tsvector('simple', coalesce(e.data #>> '{entity,name}', '') || ' ' || coalesce(e.data #>> '{entity,subName}', ''))
-               @@ to_tsquery('simple', ${param(words)})
-         limit ${maxCandidates}
-      ) e
-      -- A lookup per candidate by the registry's key; the planner otherwise hashes the whole registry.
-      cross join lateral (select r.* from entity_registry r where r.stream_id = e.stream_id limit 1) r
-      where e.stream_version = ${latestContentVersion('r')}`);
+    branches.push(`(select id340b, ce_id, 1 as rank from entity_search
+        where to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(sub_name, '')) @@ to_tsquery('simple', ${param(words)})
+        limit ${maxCandidates})`);
   }
   const { rows } = await pool.query<Row>(
     `with matches as (
-       select stream_id, min(rank) as rank from (${branches.join(' union all ')}) m group by stream_id
-     ), top as (
-       select m.rank, r.* from matches m join entity_registry r using (stream_id)
-        order by m.rank, r.is_current desc, r.id340b, r.ce_id limit $1
+       select id340b, ce_id, min(rank) as rank from (${branches.join(' union all ')}) m group by id340b, ce_id
      )
-     select t.id340b, t.ce_id, t.is_current, v.as_of,
-            v.data #>> '{entity,name}' as name, v.data #>> '{entity,subName}' as sub_name,
-            v.data #>> '{entity,streetAddress,city}' as city, v.data #>> '{entity,streetAddress,state}' as state
-       from top t join events v on v.stream_id = t.stream_id and v.stream_version = ${latestContentVersion('t')}
-      order by t.rank, t.is_current desc, t.id340b, t.ce_id`,
+     select s.id340b, s.ce_id, s.is_current, s.as_of, s.name, s.sub_name, s.city, s.state
+       from matches m join entity_search s using (id340b, ce_id)
+      order by m.rank, s.is_current desc, s.id340b, s.ce_id
+      limit $1`,
     values,
   );
   return rows.map((row) => ({

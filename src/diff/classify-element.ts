@@ -3,8 +3,8 @@ import type { RegistryEntry } from '../store/event-store.ts';
 export type Classification = 'registered' | 'changed' | 'unchanged';
 
 /**
- * SPEC §3: a key not current before is registered (new, or back after a
- * removal); a current key with another content hash is changed.
+ * A key not current before is registered (new, or back after a removal); a
+ * current key with another content hash is changed (docs/data-contract.md#events).
  */
 export function classifyElement(previous: RegistryEntry | undefined, contentHash: string): Classification {
   if (!previous?.isCurrent) return 'registered';

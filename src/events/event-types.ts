@@ -1,9 +1,10 @@
 import type { Change } from './change-detail.ts';
 
 /**
- * The events of the log (SPEC §3). Each type carries a schema version so it
- * can evolve: readers switch on (type, schemaVersion), writers write the
- * current one. Entities are stored in their canonical form (SPEC §2).
+ * The events of the log (docs/data-contract.md#events). Each type carries a schema
+ * version so it can evolve: readers switch on (type, schemaVersion),
+ * writers write the current one. Entities are stored in their canonical
+ * form (docs/data-contract.md#identity-and-equality).
  */
 
 /** A covered entity in canonical form: sorted members, absent values dropped, sets sorted and deduplicated. */
@@ -77,7 +78,11 @@ export interface DataQualityProblem {
     /** A value of the right type that the projections cannot apply (participating "MAYBE", an id beyond 2^53). */
     | 'INVALID_VALUE'
     /** A string PostgreSQL cannot store, or a value over what its indexes, full-text search or jsonb accept. */
-    | 'NOT_STORABLE';
+    | 'NOT_STORABLE'
+    /** A name written twice in one object: JSON readers disagree on which value counts. */
+    | 'REPEATED_KEY'
+    /** A number that would not read back as written (too many digits, out of range). */
+    | 'INEXACT_NUMBER';
   /** Position of the element in `coveredEntities` (0-based). */
   index: number;
   /** Byte offset of the element in the JSON document. */

@@ -1,4 +1,7 @@
-/** SPEC §2: an entity's stream is `coveredEntity-<id340B>.<ceId>`; a snapshot's is `snapshot-<as-of>`. */
+/**
+ * An entity's stream is `coveredEntity-<id340B>.<ceId>`; a snapshot's is
+ * `snapshot-<as-of>` (docs/data-contract.md#identity-and-equality).
+ */
 const entityCategory = 'coveredEntity';
 
 export function entityStreamId(id340B: string, ceId: number): string {

@@ -72,8 +72,8 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
 const listedProblemLimit = 100;
-const batchEvents = 2000;
-const batchBytes = 16 << 20;
+const batchEvents = 500;
+const batchBytes = 4 << 20;
 
 interface Seen {
   contentHash: string;
@@ -100,7 +100,7 @@ interface PendingEntity {
 }
 
 /**
- * Streams one snapshot through the diff into the store (SPEC §3): each
+ * Streams one snapshot through the diff into the store (docs/data-contract.md#ingest-rules): each
  * entity is compared with the registry as it arrives and its event written
  * inside the open ingest transaction; only once the whole file has parsed
  * and every check passed (not applied yet, as-of later, removals within the

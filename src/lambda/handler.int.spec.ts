@@ -15,6 +15,7 @@ import { createTestDatabase, testDatabaseUrl } from '../../test/support/test-dat
 import type { Database } from '../db/open-database.ts';
 import { createLogger } from '../log/create-logger.ts';
 import { createS3Client } from '../source/s3-client.ts';
+import { readWholeLog } from '../store/testing/read-whole-log.ts';
 import { createHandler, type ObjectOutcome } from './handler.ts';
 import { forgetLambdaDatabase } from './lambda-database.ts';
 
@@ -51,9 +52,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
   /** The figures the last invocation published through the Embedded Metric Format. */
   const lastMetrics = () => logs.filter((line) => line._aws !== undefined).at(-1);
 
-  const eventCount = async () =>
-    (await database.pool.query<{ count: number }>('select count(*)::int as count from events')).rows[0]
-      ?.count;
+  const eventCount = async () => (await readWholeLog(database.store)).length;
 
   const takeMessage = (queueUrl: string) => takeFrom(sqs, queueUrl);
 
@@ -165,10 +164,7 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
       }),
     ]);
     expect(await eventCount()).toBe(21);
-    const { rows } = await database.pool.query<{ source: Record<string, unknown> }>(
-      'select source from snapshots',
-    );
-    expect(rows[0]?.source).toMatchObject({
+    expect((await database.store.listSnapshots())[0]?.source).toMatchObject({
       kind: 's3',
       bucket,
       key: 'daily/OPA_CE_DAILY_PUBLIC.JSON',
@@ -387,10 +383,10 @@ describe.skipIf(motoUnavailableReason())('Lambda handler against moto and Postgr
     expect(result.objects).toEqual([
       expect.objectContaining({ status: 'applied', asOf: '2099-01-06T00:00:00.000Z' }),
     ]);
-    const { rows } = await database.pool.query<{ as_of: Date }>(
-      'select as_of from snapshots order by global_position desc limit 2',
+    const applied = (await database.store.listSnapshots()).sort(
+      (a, b) => b.globalPosition - a.globalPosition,
     );
-    expect(rows.map((row) => row.as_of.toISOString())).toEqual([
+    expect(applied.slice(0, 2).map((snapshot) => snapshot.asOf.toISOString())).toEqual([
       '2099-01-06T00:00:00.000Z',
       '2099-01-05T00:00:00.000Z',
     ]);

@@ -51,7 +51,7 @@ export function registerStoreMetrics(
     async refresh() {
       const [store, totals, late] = await Promise.all([
         readStoreHead(database),
-        readTotals(database.pool),
+        readTotals(database.store),
         outOfOrderExports(database.pool, 1),
       ]);
       outOfOrder.set(late.count);
@@ -74,33 +74,19 @@ export function registerStoreMetrics(
   };
 }
 
-/** Totals from the snapshot audit and the registry: small tables, unlike counting the events themselves. */
-async function readTotals(pool: pg.Pool) {
-  const { rows } = await pool.query<{
-    snapshots: number;
-    registered: number;
-    changed: number;
-    removed: number;
-    current_entities: number;
-    removed_entities: number;
-  }>(
-    `select count(*) as snapshots,
-            coalesce(sum((counts->>'registered')::bigint), 0) as registered,
-            coalesce(sum((counts->>'changed')::bigint), 0) as changed,
-            coalesce(sum((counts->>'removed')::bigint), 0) as removed,
-            (select count(*) filter (where is_current) from entity_registry) as current_entities,
-            (select count(*) filter (where not is_current) from entity_registry) as removed_entities
-       from snapshots`,
-  );
-  const row = rows[0];
+/** Totals from the snapshot list and the registry: small, unlike counting the events themselves. */
+async function readTotals(store: EventStoreReader) {
+  const [snapshots, entities] = await Promise.all([store.listSnapshots(), store.countEntities()]);
+  const sum = (count: 'registered' | 'changed' | 'removed') =>
+    snapshots.reduce((total, snapshot) => total + snapshot.counts[count], 0);
   return {
-    snapshots: Number(row?.snapshots ?? 0),
+    snapshots: snapshots.length,
     events: {
-      CoveredEntityRegistered: Number(row?.registered ?? 0),
-      CoveredEntityChanged: Number(row?.changed ?? 0),
-      CoveredEntityRemoved: Number(row?.removed ?? 0),
+      CoveredEntityRegistered: sum('registered'),
+      CoveredEntityChanged: sum('changed'),
+      CoveredEntityRemoved: sum('removed'),
     },
-    currentEntities: Number(row?.current_entities ?? 0),
-    removedEntities: Number(row?.removed_entities ?? 0),
+    currentEntities: entities.current,
+    removedEntities: entities.removed,
   };
 }

@@ -5,8 +5,9 @@ import { canonicalEntityJson, canonicalValue, setCollections } from './canonical
 const canonical = (entity: object) => canonicalEntityJson(entity as Record<string, unknown>);
 
 /**
- * SPEC §2 written the obvious way (sorted copies, then JSON.stringify): the
- * fast single-pass writer must give exactly its text.
+ * The canonical form (docs/data-contract.md#identity-and-equality) written the
+ * obvious way (sorted copies, then JSON.stringify): the fast single-pass
+ * writer must give exactly its text.
  */
 function referenceCanonicalJson(entity: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -29,7 +30,7 @@ function referenceCanonicalJson(entity: Record<string, unknown>): string {
   return `{${parts.join(',')}}`;
 }
 
-describe('canonicalEntityJson (SPEC §2)', () => {
+describe('canonicalEntityJson (the canonical form)', () => {
   it('ignores member order, at every level', () => {
     expect(canonical({ name: 'A', ceId: 1, streetAddress: { zip: '01234', city: 'X' } })).toBe(
       canonical({ streetAddress: { city: 'X', zip: '01234' }, ceId: 1, name: 'A' }),

@@ -4,8 +4,8 @@ let hasher: IHasher | undefined;
 
 /**
  * The UTF-8 bytes of each text are written here rather than into a new
- * Buffer per entity (what hash-wasm does with a string): ≈ 225 MB of such
- * buffers for a full-scale export, outside the JavaScript heap, which only a
+ * Buffer per entity (what hash-wasm does with a string): a full-scale
+ * export's worth of buffers outside the JavaScript heap, which only a
  * collection frees.
  */
 const scratch = Buffer.allocUnsafeSlow(1024 * 1024);
@@ -20,14 +20,18 @@ export async function initContentHash(): Promise<void> {
 
 /** The content hash (32 hex digits) of a canonical JSON text: xxHash128 of its UTF-8 bytes. */
 export function contentHash(canonicalJson: string): string {
-  if (!hasher) throw new Error('initContentHash() must be awaited before contentHash()');
-  hasher.init();
   // A UTF-16 code unit is at most 3 bytes of UTF-8: when that fits, so does the text.
   if (canonicalJson.length * 3 <= scratch.length) {
-    hasher.update(scratch.subarray(0, scratch.write(canonicalJson, 0, 'utf8')));
-  } else {
-    hasher.update(canonicalJson);
+    return contentHashOfUtf8(scratch.subarray(0, scratch.write(canonicalJson, 0, 'utf8')));
   }
+  return contentHashOfUtf8(Buffer.from(canonicalJson, 'utf8'));
+}
+
+/** contentHash of a canonical JSON text given as its UTF-8 bytes. */
+export function contentHashOfUtf8(bytes: Uint8Array): string {
+  if (!hasher) throw new Error('initContentHash() must be awaited before contentHash()');
+  hasher.init();
+  hasher.update(bytes);
   return hasher.digest('hex');
 }
 
@@ -40,8 +44,8 @@ export async function initRawHash(): Promise<void> {
 /**
  * xxHash128 of an element's bytes as they stand in the file. Equal bytes
  * mean equal content, so an element byte-identical to one of the previous
- * snapshot need not be parsed at all (≈ 0.2 s to hash 360 MB here, against
- * ≈ 6 s to parse, check and canonicalise it).
+ * snapshot need not be parsed at all (hashing costs a few percent of
+ * parsing, checking and canonicalising; docs/performance.md).
  */
 export function rawHash(bytes: Uint8Array): string {
   if (!rawHasher) throw new Error('initRawHash() must be awaited before rawHash()');

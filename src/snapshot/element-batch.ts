@@ -1,5 +1,6 @@
+import { CanonicalSink } from './canonical-sink.ts';
 import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
-import { type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
+import { type EntityElement, type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
 /**
@@ -16,6 +17,10 @@ export interface ElementBatch {
   ends: Uint32Array;
   /** Document offset of each element. */
   offsets: Float64Array;
+  /** Each element's members (see SplitElement). */
+  members: Float64Array;
+  /** 1 where an element has a long number (see SplitElement). */
+  longNumbers: Uint8Array;
 }
 
 /** Where an element is broken, to become a snapshotMalformed error with the file name. */
@@ -25,7 +30,18 @@ export interface ElementFault {
   reason: string;
 }
 
-export type BatchResult = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+/** An entity as it leaves processElements: its canonical JSON ends at `canonicalEnd` in the batch's bytes. */
+export type WireEntity = Omit<EntityElement, 'canonicalJson'> & { canonicalEnd: number };
+export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity;
+
+export type BatchResult =
+  | {
+      ok: true;
+      elements: WireElement[];
+      /** The entities' canonical JSON, back to back (see CanonicalSink). */
+      canonical: Uint8Array;
+    }
+  | { ok: false; fault: ElementFault };
 
 export function packBatch(elements: readonly SplitElement[]): ElementBatch {
   let total = 0;
@@ -35,6 +51,8 @@ export function packBatch(elements: readonly SplitElement[]): ElementBatch {
   const ends = new Uint32Array(elements.length);
   const offsets = new Float64Array(elements.length);
   const indices = new Float64Array(elements.length);
+  const members = new Float64Array(elements.length);
+  const longNumbers = new Uint8Array(elements.length);
   let end = 0;
   for (let k = 0; k < elements.length; k++) {
     const element = elements[k] as SplitElement;
@@ -43,8 +61,10 @@ export function packBatch(elements: readonly SplitElement[]): ElementBatch {
     ends[k] = end;
     offsets[k] = element.offset;
     indices[k] = element.index;
+    members[k] = element.members;
+    longNumbers[k] = element.longNumbers ? 1 : 0;
   }
-  return { indices, bytes, ends, offsets };
+  return { indices, bytes, ends, offsets, members, longNumbers };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -59,6 +79,8 @@ export function processBatch(batch: ElementBatch): BatchResult {
       index: batch.indices[k] as number,
       offset: batch.offsets[k] as number,
       bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
+      members: batch.members[k] as number,
+      longNumbers: batch.longNumbers[k] === 1,
     });
     start = end;
   }
@@ -67,8 +89,11 @@ export function processBatch(batch: ElementBatch): BatchResult {
 
 /** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
 export function processElements(split: readonly SplitElement[]): BatchResult {
-  const elements: SnapshotElement[] = [];
-  for (const { index, offset, bytes } of split) {
+  const elements: WireElement[] = [];
+  let bytes = 0;
+  for (const element of split) bytes += element.bytes.length;
+  const sink = new CanonicalSink(bytes);
+  for (const { index, offset, bytes, members, longNumbers } of split) {
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -79,7 +104,11 @@ export function processElements(split: readonly SplitElement[]): BatchResult {
       };
     }
     try {
-      elements.push(toSnapshotElement(text, index, offset));
+      const element = toSnapshotElement(text, index, offset, { members, longNumbers }, sink);
+      if (element.kind === 'entity') {
+        const { canonicalJson: _written, ...entity } = element;
+        elements.push({ ...entity, canonicalEnd: sink.length });
+      } else elements.push(element);
     } catch (error) {
       // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.
       if (error instanceof RangeError)
@@ -96,5 +125,5 @@ export function processElements(split: readonly SplitElement[]): BatchResult {
       };
     }
   }
-  return { ok: true, elements };
+  return { ok: true, elements, canonical: sink.take() };
 }

@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry: turns batches of element bytes into SnapshotElements
  * (see element-workers.ts), answering each batch in the order received.
- * Loaded as CommonJS (see there), so no top-level await.
+ * Loaded as CommonJS from the sources (see there), as an ES module from a
+ * bundle: no top-level await.
  */
 import { parentPort } from 'node:worker_threads';
 import { initContentHash } from './content-hash.ts';

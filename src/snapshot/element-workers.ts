@@ -8,15 +8,31 @@ import type { SplitElement } from './split-covered-entities.ts';
 // The worker module beside this one: element-worker.ts where the sources run through tsx, element-worker.js
 // where they are compiled (`npm run build`, the container image).
 const compiled = import.meta.url.endsWith('.js');
-const workerUrl = new URL(compiled ? './element-worker.js' : './element-worker.ts', import.meta.url);
+const sourceEntry = new URL(compiled ? './element-worker.js' : './element-worker.ts', import.meta.url);
+/**
+ * A bundle (the Lambda's, infra/build-lambda.ts) is one file with the
+ * worker's own bundle, element-worker.mjs, beside it: this module's URL is
+ * then the bundle's.
+ */
+const bundledEntry = new URL('./element-worker.mjs', import.meta.url);
+
+function exists(url: URL): boolean {
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url));
+}
 
 /**
- * Whether worker threads can run the element worker here. They can where the
- * sources run through tsx (CLI, tests, bench) or are compiled; a bundle (the
- * Lambda's) has no such file, and the reader then does the work on its own thread.
+ * Whether worker threads can run here: from the sources through tsx (CLI,
+ * tests, bench), compiled, or from a bundle that holds the worker's entry.
+ * Elsewhere the reader does the work on its own thread.
  */
 export function elementWorkersAvailable(): boolean {
-  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+  return exists(bundledEntry) || exists(sourceEntry);
+}
+
+function startWorker(): Worker {
+  // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
+  if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [] });
+  return compiled ? new Worker(sourceEntry) : new Worker(workerBootstrap(), { eval: true });
 }
 
 /**
@@ -28,7 +44,7 @@ export function elementWorkersAvailable(): boolean {
  */
 function workerBootstrap(): string {
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(workerUrl))});`;
+  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(sourceEntry))});`;
 }
 
 interface Pending {
@@ -57,11 +73,6 @@ export class ElementWorkers {
     this.members = Array.from({ length: count }, () => this.startMember());
   }
 
-  /** Whether some worker has fewer than `batches` batches outstanding. */
-  hasRoom(batches: number): boolean {
-    return this.members.some((member) => member.pending.length < batches || member.failure !== undefined);
-  }
-
   process(elements: readonly SplitElement[]): Promise<BatchResult> {
     const member = this.members.reduce((best, candidate) =>
       candidate.pendingBytes < best.pendingBytes ? candidate : best,
@@ -88,7 +99,7 @@ export class ElementWorkers {
 
   private startMember(): Member {
     const member: Member = {
-      worker: compiled ? new Worker(workerUrl) : new Worker(workerBootstrap(), { eval: true }),
+      worker: startWorker(),
       pending: [],
       pendingBytes: 0,
       failure: undefined,

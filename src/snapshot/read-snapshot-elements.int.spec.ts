@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots, snapshotText } from '../../test/generator/generate-snapshots.ts';
 import { OpaisError } from '../errors.ts';
@@ -7,6 +9,7 @@ import { readSnapshotElements } from './read-snapshot-elements.ts';
 import type { SnapshotElement } from './snapshot-element.ts';
 
 const file = 'OPA_CE_DAILY_PUBLIC.JSON';
+const examplesDirectory = fileURLToPath(new URL('../../examples', import.meta.url));
 const [snapshot] = generateSnapshots({ seed: 'reader-workers', entities: 1500, days: 1 });
 if (!snapshot) throw new Error('no snapshot generated');
 const document = Buffer.from(snapshotText(snapshot, { bom: true }));
@@ -37,13 +40,60 @@ async function settledThreadCount(expected: number): Promise<number> {
   return threadCount();
 }
 
+/** An element as plain data, its canonical JSON read out (it is decoded on demand). */
+const plain = (element: SnapshotElement) =>
+  element.kind === 'entity' ? { ...element, canonicalJson: element.canonicalJson } : element;
+
+/** Every snapshot fixture of the repository, and one made of what the reader must refuse or report. */
+function fixtures(): Array<[string, Buffer]> {
+  const examples = readdirSync(examplesDirectory)
+    .filter((name) => name.endsWith('.JSON'))
+    .map((name): [string, Buffer] => [name, readFileSync(join(examplesDirectory, name))]);
+  const problems = [
+    '{"id340B":"A","ceId":1,"name":"ok"}',
+    '{"id340B":"B","ceId":9007199254740993}',
+    '{"id340B":"C","ceId":3,"x":1e400}',
+    '{"id340B":"D","ceId":4,"ceId":5}',
+    '{"id340B":"E","ceId":6,"contractPharmacies":[{"contractId":1,"contractId":2}]}',
+    '{"ceId":7}',
+    '"not an object"',
+    '{"id340B":"F","ceId":8,"name":12345}',
+    '{"id340B":"G","ceId":9,"n":1.50,"big":123456789012345678}',
+  ];
+  const padded = Array.from({ length: 12_000 }, (_, i) => problems[i % problems.length]).join(',\n');
+  return [
+    ...examples,
+    ['generated (1,500 entities, BOM)', document],
+    ['data-quality problems', Buffer.from(`{"coveredEntities":[${padded}],"note":"x"}`)],
+  ];
+}
+
 describe('readSnapshotElements with worker threads', () => {
+  it('gives exactly the elements of the single-threaded reader on every fixture, with 1 and with N workers', async () => {
+    for (const [name, bytes] of fixtures()) {
+      const single = (await readAll(bytes, 0)).map(plain);
+      expect(single.length, name).toBeGreaterThan(0);
+      if (name === 'data-quality problems') {
+        const codes = new Set(
+          single.map((element) => (element.kind === 'problem' ? element.problem.code : element.kind)),
+        );
+        expect([...codes].sort()).toEqual(
+          ['INEXACT_NUMBER', 'INVALID_TYPE', 'MISSING_KEY', 'NOT_AN_OBJECT', 'REPEATED_KEY', 'entity'].sort(),
+        );
+      }
+      for (const workers of [1, 2]) {
+        expect((await readAll(bytes, workers)).map(plain), `${name}, ${workers} workers`).toEqual(single);
+      }
+    }
+  });
+
   it('gives exactly the elements of the single-threaded reader, in file order', async () => {
     expect(document.length).toBeGreaterThan(3_000_000); // several batches, spread over both workers
     const single = await readAll(document, 0);
     expect(single).toHaveLength(snapshot.coveredEntities.length);
     expect(single.map((element) => element.index)).toEqual(single.map((_, index) => index));
-    for (const workers of [1, 2]) expect(await readAll(document, workers)).toEqual(single);
+    for (const workers of [1, 2])
+      expect((await readAll(document, workers)).map(plain)).toEqual(single.map(plain));
   });
 
   it('reports a fault found in a worker with the file, the entity and the offset', async () => {

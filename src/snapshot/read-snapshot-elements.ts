@@ -1,18 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import { readReaderSettings } from '../config.ts';
 import { snapshotMalformed } from '../errors.ts';
 import { initContentHash, initRawHash, rawHash } from './content-hash.ts';
-import { type BatchResult, type ElementFault, processElements } from './element-batch.ts';
+import { type BatchResult, type ElementFault, processElements, type WireEntity } from './element-batch.ts';
 import { ElementWorkers, elementWorkersAvailable } from './element-workers.ts';
 import type { SnapshotElement } from './snapshot-element.ts';
 import { CoveredEntitiesSplitter, type SplitElement } from './split-covered-entities.ts';
 
 export interface ReadSnapshotOptions {
   /**
-   * Worker threads that parse, check, canonicalise and hash elements beside
-   * this thread, which reads, splits and takes its share of batches whenever
-   * the workers are busy. 0: all on this thread. Default: one less than the
-   * cores (at most 3), where the workers can run.
+   * Worker threads that parse, check, canonicalise and hash elements, while
+   * this thread reads, splits and hashes the raw bytes, and is left free for
+   * the consumer (the diff and the store). 0: all on this thread. Default:
+   * OPAIS_READER_WORKERS, else one per core (at most 4).
    */
   workers?: number;
   /**
@@ -21,15 +22,25 @@ export interface ReadSnapshotOptions {
    * yielded as `known` without being parsed.
    */
   knownElements?: ReadonlyMap<string, string>;
+  /** The largest element held (default: OPAIS_MAX_ELEMENT_BYTES, see readReaderSettings). */
+  maxElementBytes?: number;
 }
 
 /** Elements are processed in batches of about this many bytes. */
 const batchBytes = 512 * 1024;
-/** Batches a worker may have outstanding before this thread processes the next one itself. */
+/**
+ * A batch with fewer bytes to parse than this (most of it known by its raw
+ * hash: a daily delta) is parsed here; a round trip to a worker would cost
+ * more than it saves.
+ */
+const minWorkerBatchBytes = batchBytes / 4;
+/** Batches a worker may have outstanding before reading waits for the oldest. */
 const batchesPerWorker = 3;
+/** Each worker costs its own heap; more than this is not worth it for one export. */
+const maxWorkers = 4;
 
 interface Slot {
-  result: Promise<BatchResult>;
+  result: Promise<Merged>;
   settled: boolean;
 }
 
@@ -44,14 +55,9 @@ interface Slot {
  * yielded, so a consumer commits nothing until the iteration has ended.
  *
  * Decoding, parsing, checking, canonicalising and hashing cost about eight
- * times the splitting, so they are shared with worker threads. Measured on
- * the 2-core bench machine with a full-scale pretty-printed export (359 MB,
- * 90,000 entities, 452,000 contract pharmacies): on one thread ≈ 7.8 s of
- * CPU, ≈ 8 s; with one worker, this thread ≈ 4.0 s of CPU and the worker
- * ≈ 3.9 s, ≈ 4.7–5.2 s when nothing else runs, at ≈ 280–330 MB peak RSS
- * against ≈ 180–235 MB. Two workers on two cores were no faster and cost
- * ≈ 70 MB more; a worker takes a batch only while it has fewer than three
- * outstanding, which kept the two threads' shares even.
+ * times the splitting, so they run in worker threads fed with batches of
+ * element bytes, and this thread stays free for the consumer; the figures
+ * and what limits them are in docs/performance.md.
  */
 export async function* readSnapshotElements(
   json: Readable,
@@ -60,14 +66,19 @@ export async function* readSnapshotElements(
 ): AsyncGenerator<SnapshotElement, void, undefined> {
   await Promise.all([initContentHash(), initRawHash()]);
   const known = options.knownElements;
-  const workerCount = options.workers ?? defaultWorkerCount();
-  const workers = workerCount > 0 ? new ElementWorkers(workerCount) : undefined;
+  const settings = readReaderSettings();
+  const workerCount = options.workers ?? settings.workers ?? defaultWorkerCount();
+  // Started at the first batch worth sending: a day of byte-identical elements never needs them.
+  let workers: ElementWorkers | undefined;
   // Results wait here in file order; a slow batch at the head holds back at most this many behind it.
   const maxQueued = batchesPerWorker * workerCount + 2;
-  const splitter = new CoveredEntitiesSplitter(fileName);
+  const splitter = new CoveredEntitiesSplitter(fileName, {
+    maxElementBytes: options.maxElementBytes ?? settings.maxElementBytes,
+  });
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
+  let toParseBytes = 0;
   // This batch's elements in order: the raw hash of each, and those known without parsing.
   let rawHashes: string[] = [];
   let knownOnes: SnapshotElement[] = [];
@@ -76,16 +87,19 @@ export async function* readSnapshotElements(
     const elements = batch;
     const merge = withRawHashes(rawHashes, knownOnes);
     batch = [];
+    const parseBytes = toParseBytes;
     batchSize = 0;
+    toParseBytes = 0;
     rawHashes = [];
     knownOnes = [];
-    if (elements.length === 0 || !workers?.hasRoom(batchesPerWorker)) {
+    if (elements.length === 0 || workerCount === 0 || parseBytes < minWorkerBatchBytes) {
       queue.push({
         result: Promise.resolve(merge(elements.length ? processElements(elements) : noElements)),
         settled: true,
       });
       return;
     }
+    workers ??= new ElementWorkers(workerCount);
     const slot: Slot = {
       result: workers.process(elements).then(merge, (error: Error) => {
         throw new Error(`${fileName}: reading the snapshot failed in a worker thread: ${error.message}`, {
@@ -114,8 +128,10 @@ export async function* readSnapshotElements(
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
           const streamId = known?.get(hash);
-          if (streamId === undefined) batch.push(element);
-          else
+          if (streamId === undefined) {
+            batch.push(element);
+            toParseBytes += element.bytes.length;
+          } else
             knownOnes.push({
               kind: 'known',
               index: element.index,
@@ -133,7 +149,10 @@ export async function* readSnapshotElements(
     } catch (error) {
       // A fault in an element read earlier comes first in the file: report that one.
       while (queue.length > 0) await next();
-      if (batch.length > 0) elementsOf(processElements(batch));
+      if (batch.length > 0) {
+        const result = processElements(batch);
+        if (!result.ok) throw malformedElement(fileName, result.fault);
+      }
       throw error;
     }
     if (rawHashes.length > 0) submit();
@@ -143,31 +162,37 @@ export async function* readSnapshotElements(
     await workers?.close();
   }
 
-  function elementsOf(result: BatchResult): SnapshotElement[] {
+  function elementsOf(result: Merged): SnapshotElement[] {
     if (!result.ok) throw malformedElement(fileName, result.fault);
     return result.elements;
   }
 }
 
-const noElements: BatchResult = { ok: true, elements: [] };
+type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+
+const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 
 /**
  * Puts a batch back in file order: the parsed elements (given their raw
  * hash) merged by index with those known without parsing.
  */
 function withRawHashes(rawHashes: readonly string[], knownOnes: readonly SnapshotElement[]) {
-  return (result: BatchResult): BatchResult => {
+  return (result: BatchResult): Merged => {
     if (!result.ok) return result;
     const firstIndex = Math.min(result.elements[0]?.index ?? Infinity, knownOnes[0]?.index ?? Infinity);
     const merged: SnapshotElement[] = [];
     let parsed = 0;
     let skipped = 0;
+    let canonicalStart = 0;
     while (parsed < result.elements.length || skipped < knownOnes.length) {
       const next = result.elements[parsed];
       const knownNext = knownOnes[skipped];
       if (next && (!knownNext || next.index < knownNext.index)) {
-        if (next.kind === 'entity') next.rawHash = rawHashes[next.index - firstIndex];
-        merged.push(next);
+        if (next.kind === 'entity') {
+          next.rawHash = rawHashes[next.index - firstIndex];
+          merged.push(entityOf(next, result.canonical, canonicalStart));
+          canonicalStart = next.canonicalEnd;
+        } else merged.push(next);
         parsed += 1;
       } else {
         merged.push(knownNext as SnapshotElement);
@@ -178,10 +203,25 @@ function withRawHashes(rawHashes: readonly string[], knownOnes: readonly Snapsho
   };
 }
 
+/** The entity with its canonical JSON decoded from the batch's bytes when first asked for. */
+function entityOf(wire: WireEntity, canonical: Uint8Array, start: number): SnapshotElement {
+  const { canonicalEnd, ...entity } = wire;
+  let text: string | undefined;
+  return {
+    ...entity,
+    get canonicalJson() {
+      text ??= Buffer.from(canonical.buffer, canonical.byteOffset + start, canonicalEnd - start).toString(
+        'utf8',
+      );
+      return text;
+    },
+  };
+}
+
 function malformedElement(fileName: string, fault: ElementFault) {
   return snapshotMalformed(fileName, { index: fault.index, offset: fault.offset }, fault.reason);
 }
 
 function defaultWorkerCount(): number {
-  return elementWorkersAvailable() ? Math.min(availableParallelism() - 1, 3) : 0;
+  return elementWorkersAvailable() ? Math.min(availableParallelism(), maxWorkers) : 0;
 }

@@ -141,6 +141,72 @@ describe('readSnapshotElements (on this thread)', () => {
   });
 });
 
+describe('values JSON.parse would silently change', () => {
+  const problemOf = async (entity: string) => {
+    const [element] = await read(`{"coveredEntities":[\n${entity}]}`);
+    return element?.kind === 'problem' ? element.problem : undefined;
+  };
+
+  it('refuses an entity with a number that would not read back as written, naming it and its path', async () => {
+    const examples: Array<[string, string, string]> = [
+      ['9007199254740993', 'ceId', 'a JSON reader gets 9007199254740992'],
+      ['12345678901234567890', 'extra', 'a JSON reader gets 12345678901234567000'],
+      [
+        '123456789012345678901234567890',
+        'contractPharmacies[1].pharmacyId',
+        'a JSON reader gets 1.2345678901234568e+29',
+      ],
+      ['1e400', 'unknown.deep[0]', 'out of range (a JSON reader gets Infinity, stored as null)'],
+      ['-1E400', 'extra', 'out of range'],
+      ['0.1000000000000000000001', 'extra', 'a JSON reader gets 0.1'],
+    ];
+    for (const [number, path, became] of examples) {
+      const member =
+        path === 'ceId'
+          ? `"ceId":${number}`
+          : path === 'extra'
+            ? `"ceId":1,"extra":${number}`
+            : path.startsWith('contract')
+              ? `"ceId":1,"contractPharmacies":[{"contractId":1},{"contractId":2,"pharmacyId":${number}}]`
+              : `"ceId":1,"unknown":{"deep":[${number}]}`;
+      const problem = await problemOf(`{"id340B":"A",${member}}`);
+      expect(problem, number).toMatchObject({ code: 'INEXACT_NUMBER', index: 0, offset: 21, id340B: 'A' });
+      expect(problem?.message, number).toContain(
+        `${path} is the number ${number}, which cannot be kept exactly (`,
+      );
+      expect(problem?.message, number).toContain(became);
+    }
+  });
+
+  it('keeps numbers that read back as the same decimal, written in any JSON form', async () => {
+    const kept = await read(
+      '{"coveredEntities":[{"id340B":"A","ceId":9007199254740991,"x":[1.50,1e2,-0.0,0.1,1234567890123456,12345678901234567e3]}]}',
+    );
+    expect(kept[0]).toMatchObject({
+      kind: 'entity',
+      canonicalJson:
+        '{"ceId":9007199254740991,"id340B":"A","x":[1.5,100,0,0.1,1234567890123456,12345678901234567000]}',
+    });
+  });
+
+  it('reports a name repeated in one object as a problem of that entity, at any depth', async () => {
+    const top = await problemOf('{"id340B":"A","ceId":1,"name":"x:y","ceId":2}');
+    expect(top).toMatchObject({ code: 'REPEATED_KEY', index: 0, id340B: 'A' });
+    expect(top?.message).toBe(
+      'ceId is written more than once in one object; readers disagree on which value counts, so the entity is skipped',
+    );
+    const nested = await problemOf(
+      '{"id340B":"A","ceId":1,"contractPharmacies":[{"contractId":1,"name":"a"},{"contractId":2,"name":"b","name":"c"}]}',
+    );
+    expect(nested?.message).toMatch(/^contractPharmacies\[1\]\.name is written more than once/);
+    // The same name in sibling objects, or inside strings, is no repeat.
+    const [fine] = await read(
+      '{"coveredEntities":[{"id340B":"A","ceId":1,"a":{"k":1},"b":{"k":1},"note":"\\"a\\": 1, \\"a\\": 2"}]}',
+    );
+    expect(fine?.kind).toBe('entity');
+  });
+});
+
 describe('elements known by their raw bytes', () => {
   const entity = (id: string, name: string) => `{"id340B":"${id}","ceId":1,"name":"${name}"}`;
 

@@ -129,6 +129,58 @@ describe('CoveredEntitiesSplitter', () => {
     expect(JSON.parse(found[0]?.text ?? '')).toEqual(big);
   });
 
+  it('counts the members of each element and flags numbers JSON.parse may not keep exactly', () => {
+    const splitter = new CoveredEntitiesSplitter(file);
+    const document =
+      '{"coveredEntities":[{"a":1,"b":{"c":[{"d":":"}]},"e":"x:y"},' +
+      '{"n":123456789012345,"t":true,"f":false},{"n":1234567890123456},{"n":1.5},{"n":2E3},{"n":[1e3]},' +
+      '{"s":"1234567890123456.5e9"}]}';
+    const found = splitter.push(Buffer.from(document));
+    splitter.end();
+    expect(found.map((element) => element.members)).toEqual([5, 3, 1, 1, 1, 1, 1]);
+    expect(found.map((element) => element.longNumbers)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  describe('holds no more than the limits allow', () => {
+    it('refuses an element larger than the maximum element size, naming the limit, before holding it', () => {
+      const splitter = new CoveredEntitiesSplitter(file, { maxElementBytes: 1000 });
+      splitter.push(Buffer.from(`{"coveredEntities":[{"a":"${'x'.repeat(990)}"},{"b":"`));
+      let error: unknown;
+      try {
+        for (let k = 0; k < 10; k++) splitter.push(Buffer.from('y'.repeat(200)));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(OpaisError);
+      expect((error as OpaisError).code).toBe('SNAPSHOT_TOO_LARGE');
+      expect((error as OpaisError).message).toBe(
+        `${file} at entity #1, byte offset 1019: this entity is larger than the maximum element size of 1000 bytes (OPAIS_MAX_ELEMENT_BYTES); nothing was applied`,
+      );
+    });
+
+    it('skips root members of any size without holding them', () => {
+      const splitter = new CoveredEntitiesSplitter(file, { maxElementBytes: 1000 });
+      splitter.push(Buffer.from('{"padding": "'));
+      const megabyte = Buffer.alloc(1 << 20, 'x');
+      const whitespace = Buffer.alloc(1 << 20, ' ');
+      const heap = process.memoryUsage().heapUsed;
+      for (let k = 0; k < 64; k++) splitter.push(megabyte);
+      splitter.push(Buffer.from('", "coveredEntities": [{"a":1}], "more": ['));
+      for (let k = 0; k < 64; k++) splitter.push(whitespace);
+      expect(splitter.push(Buffer.from(']}'))).toEqual([]);
+      splitter.end();
+      expect(process.memoryUsage().heapUsed - heap).toBeLessThan(32 << 20);
+    });
+  });
+
   describe('refuses a malformed document, naming the file and the place', () => {
     it('an empty file', () => {
       expect(refusal('').message).toBe(`${file} at byte offset 0: the file is empty (0 bytes)`);
@@ -207,9 +259,8 @@ describe('CoveredEntitiesSplitter', () => {
 
     it('root members that are not valid JSON, located in the document', () => {
       const before = '{"x" 1, "coveredEntities":[{"ceId":1}]}';
-      // JSON.parse's own text ends with "(line 1 column 6)" from Node 22 on, not before.
-      expect(refusal(before).message.replace(/ \(line \d+ column \d+\)$/, '')).toBe(
-        `${file} at byte offset 5: not valid JSON outside coveredEntities: Expected ':' after property name in JSON at position 5`,
+      expect(refusal(before).message).toBe(
+        `${file} at byte offset 5: not valid JSON outside coveredEntities: expected ':' after a member name, found '1'`,
       );
       const after = '{"coveredEntities":[{"ceId":1},{"ceId":2}], "y": nope}';
       expect(refusal(after).details).toMatchObject({ offset: after.indexOf('nope') + 1 });
@@ -217,6 +268,41 @@ describe('CoveredEntitiesSplitter', () => {
       expect(refusal(bigAfter, [100, 200, 300]).details).toMatchObject({
         offset: bigAfter.indexOf(',]') + 1,
       });
+    });
+
+    it('every other fault of JSON outside coveredEntities, checked as JSON.parse checks it', () => {
+      const faults = [
+        '{"a":01,',
+        '{"a":-,',
+        '{"a":1.,',
+        '{"a":1e,',
+        '{"a":1e+}',
+        '{"a":tru,',
+        '{"a":"\\x"',
+        '{"a":"\\u12g4"',
+        '{"a":"\u0001"',
+        '{"a":[1 2]',
+        '{"a":{"b" 1}',
+        '{"a":{1:2}',
+        '{"a":[,]',
+        '{"a":1,}',
+        '{,',
+        '{"a":}',
+      ];
+      for (const fault of faults) {
+        const document = `${fault} "coveredEntities":[]}`;
+        expect(() => JSON.parse(document), fault).toThrow();
+        expect(refusal(document).message, fault).toContain('not valid JSON outside coveredEntities');
+      }
+      const valid =
+        '{"a":[0,-0.5e+3,1E-2,true,false,null,"\\u00e9\\n",{},[]],"b":{"c":{}},"coveredEntities":[]}';
+      expect(split(valid)).toEqual([]);
+      expect(
+        split(
+          valid,
+          Array.from({ length: valid.length - 1 }, (_, i) => i + 1),
+        ),
+      ).toEqual([]);
     });
 
     it('invalid UTF-8 outside the elements, and a broken byte-order mark', () => {

@@ -26,7 +26,7 @@ const contactShape: Record<string, Shape> = {
   phoneNumberExtension: 'string',
 };
 
-/** The types SPEC §1 gives the known members; unknown members may hold anything. */
+/** The types docs/data-contract.md#the-source gives the known members; unknown members may hold anything. */
 const entityShape: Record<string, Shape> = {
   ceId: 'number',
   id340B: 'string',

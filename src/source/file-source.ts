@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -51,14 +51,46 @@ export function fileSource(path: string): SnapshotSource {
           ...opened,
           json: zip.json,
           jsonBytes: zip.jsonBytes,
-          sha256: hashAlongside(absolute, zip.json),
+          sha256: unchangedSince(stats, path, absolute, hashAlongside(absolute, zip.json)),
         };
       }
       const { json, sha256 } = hashWhileReading(
         createReadStream(absolute, { highWaterMark: readChunkBytes }),
       );
-      return { ...opened, json, jsonBytes: stats.size, sha256 };
+      return {
+        ...opened,
+        json,
+        jsonBytes: stats.size,
+        sha256: unchangedSince(stats, path, absolute, sha256),
+      };
     },
+  };
+}
+
+/**
+ * The digest, once the file is found as it was when opened: a file
+ * overwritten or appended to while it was read gives a mixture of two
+ * exports, which must not be applied. Its size and modification time are
+ * compared after the last byte was read (the ingest asks for the digest
+ * before it commits anything).
+ */
+function unchangedSince(
+  before: Stats,
+  path: string,
+  absolute: string,
+  sha256: () => Promise<string>,
+): () => Promise<string> {
+  return async () => {
+    const digest = await sha256();
+    const after = await stat(absolute).catch(() => undefined);
+    if (after?.size === before.size && after.mtimeMs === before.mtimeMs && after.ino === before.ino)
+      return digest;
+    const now = after ? `${after.size} bytes, modified ${after.mtime.toISOString()}` : 'it is gone';
+    throw new OpaisError(
+      'SOURCE_CHANGED',
+      `${path}: the file changed while it was read (${before.size} bytes, modified ${before.mtime.toISOString()}, when opened; now ${now}); nothing was applied. Ingest it again once it is complete.`,
+      { path: absolute },
+    );
   };
 }
 

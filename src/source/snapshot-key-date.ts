@@ -1,6 +1,6 @@
 /**
  * The naming convention that lets an object's key carry its as-of instant
- * (SPEC §3: as-of given explicitly, else from the trigger's time or the
+ * (docs/data-contract.md#ingest-rules: as-of given explicitly, else from the trigger's time or the
  * object's last-modified time; a date in the key counts as given explicitly).
  *
  * Recognised, anywhere in the key, the last one winning (the file name is

@@ -1,6 +1,7 @@
 import { type Readable, Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
+import { type ReaderSettings, readReaderSettings } from '../config.ts';
 import { OpaisError, snapshotMalformed } from '../errors.ts';
 
 /** The export's name in HRSA's zip. */
@@ -20,8 +21,12 @@ export interface JsonInZip {
 const zipOptions: yauzl.Options = { lazyEntries: true, autoClose: false, strictFileNames: false };
 
 /** The export inside a local zip file. */
-export function openJsonInZipFile(path: string, zipName: string): Promise<JsonInZip> {
-  return openJsonInZip(() => yauzl.openPromise(path, zipOptions), zipName);
+export function openJsonInZipFile(
+  path: string,
+  zipName: string,
+  limits: ReaderSettings = readReaderSettings(),
+): Promise<JsonInZip> {
+  return openJsonInZip(() => yauzl.openPromise(path, zipOptions), zipName, limits);
 }
 
 /**
@@ -33,8 +38,9 @@ export function openJsonInZipReader(
   reader: yauzl.RandomAccessReader,
   size: number,
   zipName: string,
+  limits: ReaderSettings = readReaderSettings(),
 ): Promise<JsonInZip> {
-  return openJsonInZip(() => yauzl.fromRandomAccessReaderPromise(reader, size, zipOptions), zipName);
+  return openJsonInZip(() => yauzl.fromRandomAccessReaderPromise(reader, size, zipOptions), zipName, limits);
 }
 
 /**
@@ -45,6 +51,7 @@ export function openJsonInZipReader(
 async function openJsonInZip(
   openDirectory: () => Promise<yauzl.ZipFile>,
   zipName: string,
+  limits: ReaderSettings,
 ): Promise<JsonInZip> {
   const zip = await openDirectory().catch((error: Error) => {
     // The reader's own failures (an S3 read refused, say) are already named; yauzl's are the zip's fault.
@@ -58,6 +65,7 @@ async function openJsonInZip(
       if (!entry.fileName.endsWith('/')) entries.push(entry);
     }
     const entry = chooseEntry(entries, zipName);
+    checkExpansion(entry, zipName, limits.maxZipRatio);
     const stream = await zip.openReadStreamPromise(entry);
     const json = checked(stream, entry, zipName);
     json.once('close', () => zip.close());
@@ -84,6 +92,21 @@ function chooseEntry(entries: yauzl.Entry[], zipName: string): yauzl.Entry {
       ? 'the zip holds no OPA_CE_DAILY_PUBLIC.JSON and no other .json file'
       : 'the zip holds several candidate .json files and none is unambiguously OPA_CE_DAILY_PUBLIC.JSON';
   throw snapshotMalformed(zipName, {}, `${problem} (${holds})`);
+}
+
+/**
+ * A zip bomb is refused before anything is inflated. yauzl holds the entry
+ * to its declared size while inflating, so the declared sizes are the ones
+ * to check.
+ */
+function checkExpansion(entry: yauzl.Entry, zipName: string, maxZipRatio: number): void {
+  const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+  if (ratio <= maxZipRatio) return;
+  throw new OpaisError(
+    'SNAPSHOT_TOO_LARGE',
+    `${zipName}: ${entry.fileName} would inflate from ${entry.compressedSize} to ${entry.uncompressedSize} bytes, ${Math.round(ratio)} times its size, more than the maximum zip expansion ratio of ${maxZipRatio} (OPAIS_MAX_ZIP_RATIO); nothing was read`,
+    { file: zipName, entry: entry.fileName, ratio, maxZipRatio },
+  );
 }
 
 function baseName(fileName: string): string {

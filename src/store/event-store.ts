@@ -82,6 +82,8 @@ export interface EventStoreReader {
   listSnapshots(): Promise<AppliedSnapshot[]>;
   lastSnapshot(): Promise<AppliedSnapshot | undefined>;
   findSnapshotBySha256(sha256: string): Promise<AppliedSnapshot | undefined>;
+  /** Entity streams whose key is current, and those removed (the registry's totals, for status and metrics). */
+  countEntities(): Promise<EntityCounts>;
   /**
    * Calls `onCommit` after snapshots commit (a hint to read, not data:
    * several commits may wake it once). Resolves once listening; a snapshot
@@ -90,6 +92,11 @@ export interface EventStoreReader {
    * subscribes again.
    */
   subscribe(handlers: { onCommit: () => void; onLost: (error?: unknown) => void }): Promise<Subscription>;
+}
+
+export interface EntityCounts {
+  current: number;
+  removed: number;
 }
 
 export interface Subscription {

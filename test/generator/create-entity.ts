@@ -238,7 +238,7 @@ function shippingAddresses(
 
 function track(context: GeneratorContext, entity: CoveredEntity, giant: boolean): TrackedEntity {
   const { random } = context;
-  // The odd unknown member: SPEC says they are kept, never dropped.
+  // The odd unknown member: the data contract keeps them, never drops them (docs/data-contract.md#the-source).
   const first = entity.medicaidNumbers[0];
   if (first && random.chance(0.04)) Object.assign(entity.extras, first);
   if (random.chance(0.01)) entity.extras.dataSourceSystem = random.pick(['OPAIS', 'LEGACY-340B']);

@@ -35,7 +35,7 @@ export type EditKind = keyof typeof editWeights;
 type Edit = (context: GeneratorContext, tracked: TrackedEntity, nowMs: number) => void;
 
 /**
- * Applies one or two edits that change the entity's content (SPEC §2
+ * Applies one or two edits that change the entity's content (docs/data-contract.md#identity-and-equality
  * equality). An edit can happen to change nothing (removing a pharmacy from
  * an entity with none); the content fingerprint catches that and another
  * edit is drawn, so an entity counted as changed always is.
@@ -60,7 +60,7 @@ export function editEntity(context: GeneratorContext, tracked: TrackedEntity): E
 }
 
 /**
- * The generator's own view of SPEC §2 equality over its model (which holds
+ * The generator's own view of docs/data-contract.md#identity-and-equality equality over its model (which holds
  * no null or "" by construction): members sorted, the four child
  * collections as sorted sets. Independent of src/snapshot/canonicalise.ts on
  * purpose: the series tests check the expected changes against that.

@@ -1,5 +1,5 @@
 /**
- * The generator's own model of a covered entity: the content that SPEC §2
+ * The generator's own model of a covered entity: the content that docs/data-contract.md#identity-and-equality
  * compares, with absent members as `undefined` and nothing else. How an
  * absent member is written (missing, null, "", [] or {}), member order and
  * set order are rendering choices (render-entity.ts) that never touch it, so
@@ -61,7 +61,7 @@ export interface CoveredEntity {
   medicaidNumbers: Array<{ medicaidNumber: string; state: string }>;
   npiNumbers: Array<{ npiNumber: string; state: string }>;
   contractPharmacies: ContractPharmacy[];
-  /** Members the SPEC does not name (real exports carry some); they must survive into the events. */
+  /** Members the data contract does not name (real exports carry some); they must survive into the events. */
   extras: Record<string, unknown>;
 }
 
@@ -74,7 +74,7 @@ export interface TrackedEntity {
   entity: CoveredEntity;
 }
 
-/** SPEC §2's key, written as in stream ids: `<id340B>.<ceId>`. */
+/** The entity key (docs/data-contract.md#identity-and-equality), written as in stream ids: `<id340B>.<ceId>`. */
 export function entityKey(entity: Pick<CoveredEntity, 'id340B' | 'ceId'>): string {
   return `${entity.id340B}.${entity.ceId}`;
 }

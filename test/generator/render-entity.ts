@@ -2,7 +2,7 @@ import type { Address, Contact, ContractPharmacy, CoveredEntity, ShippingAddress
 import type { Random } from './random.ts';
 
 /**
- * How an entity is written, which SPEC §2 says must not matter: an absent
+ * How an entity is written, which docs/data-contract.md#identity-and-equality says must not matter: an absent
  * member may be missing, null or "" ({} for an object), an empty collection
  * missing, null or []. Each entity keeps a style from day to day; the noise
  * of a day changes it or shuffles member and set order for a few entities.

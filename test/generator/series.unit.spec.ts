@@ -45,7 +45,7 @@ describe('generateSnapshots', () => {
     expect(series[2]?.fileName).toBe('OPA_CE_DAILY_PUBLIC-2026-11-03.JSON');
   });
 
-  it('writes entities that the project accepts and that look like the export (SPEC §1)', () => {
+  it('writes entities that the project accepts and that look like the export', () => {
     const day0 = series[0] as GeneratedSnapshot;
     expect(day0.coveredEntities).toHaveLength(2000);
     for (const snapshot of series) {
@@ -88,11 +88,11 @@ describe('generateSnapshots', () => {
       ),
     );
     expect([...fractions].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    // Absent members are written every way SPEC §2 names.
+    // Absent members are written every way the canonical form treats as absent.
     expect(values('subName')).toEqual(expect.arrayContaining([null, '']));
     expect(values('contractPharmacies')).toEqual(expect.arrayContaining([null, []]));
     expect(day0.coveredEntities.some((entity) => !('subName' in entity))).toBe(true);
-    // Members SPEC §1 does not name appear now and then.
+    // Members the data contract does not name appear now and then.
     expect(
       day0.coveredEntities.some((entity) => 'dataSourceSystem' in entity || 'medicaidNumber' in entity),
     ).toBe(true);
@@ -148,7 +148,7 @@ describe('generateSnapshots', () => {
     expect(counts[counts.length - 1]).toBeGreaterThan(20 * mean);
   });
 
-  it("reports each day's changes exactly as SPEC §2 equality sees them, order and null flips not counted", () => {
+  it("reports each day's changes exactly as canonical equality sees them, order and null flips not counted", () => {
     let noisy = 0;
     for (let day = 1; day < series.length; day++) {
       const before = series[day - 1] as GeneratedSnapshot;

@@ -6,7 +6,7 @@ export interface SnapshotFormat {
   /** Start with a UTF-8 byte-order mark. */
   bom?: boolean;
   /**
-   * Root members besides `coveredEntities` (SPEC: they may appear and are
+   * Root members besides `coveredEntities` (docs/data-contract.md#the-source: they may appear and are
    * ignored): an `exportDate` before the array and a `recordCount` after it.
    * Default true.
    */

@@ -382,5 +382,5 @@ export const contractComments = [
   'PHARMACY NAME CHANGE\tPREVIOUSLY {surname} DRUG',
 ];
 
-/** Unknown members that real exports carry now and then (SPEC: kept, never dropped). */
+/** Unknown members that real exports carry now and then; the events keep them, never drop them. */
 export const extraMemberNames = ['dataSourceSystem', 'recordStatus', 'lastVerifiedDate', 'programFlags'];

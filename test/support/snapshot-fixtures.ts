@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** A covered entity in the export's shape (SPEC §1), with overrides. */
+/** A covered entity in the export's shape (docs/data-contract.md#the-source), with overrides. */
 export function coveredEntity(
   id340B: string,
   ceId: number,

@@ -6,6 +6,7 @@ import { runOpais } from '../../../test/support/run-opais.ts';
 import { coveredEntities, tempDir, writeSnapshot } from '../../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor, testDatabaseUrl } from '../../../test/support/test-database.ts';
 import type { Database } from '../../db/open-database.ts';
+import { deleteEveryEvent } from '../../store/postgres/testing/delete-every-event.ts';
 
 /**
  * `opais serve` under a role that can only read: `opais migrate
@@ -95,7 +96,7 @@ describe('opais serve under a read-only role', () => {
     const asReader = new pg.Client({ connectionString: urlAs(reader) });
     await asReader.connect();
     try {
-      await expect(asReader.query(`delete from ${database.schema}.events`)).rejects.toMatchObject({
+      await expect(deleteEveryEvent(asReader, database.schema)).rejects.toMatchObject({
         code: '42501',
       });
       await expect(asReader.query(`create table ${database.schema}.x (a int)`)).rejects.toMatchObject({

@@ -13,10 +13,6 @@ export function registerStatusCommand(program: Command): void {
         const store = database.store;
         const snapshots = await store.listSnapshots();
         const last = snapshots.at(-1);
-        const { rows } = await database.pool.query<{ current: number; removed: number }>(
-          `select count(*) filter (where is_current) as current, count(*) filter (where not is_current) as removed
-             from entity_registry`,
-        );
         return {
           database: database.connectionString.replace(/\/\/[^@/]*@/, '//***@'),
           schema: database.schema,
@@ -24,7 +20,7 @@ export function registerStatusCommand(program: Command): void {
           lastSnapshot: last
             ? { asOf: last.asOf.toISOString(), sha256: last.sha256, source: last.source, counts: last.counts }
             : null,
-          entities: { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 },
+          entities: await store.countEntities(),
           eventStorePosition: await store.headPosition(),
           projectors: await projectionStatus(database),
           exportsOutOfOrder: await outOfOrderExports(database.pool),

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -203,6 +203,30 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
             message: expect.stringMatching(message),
           });
         }
+        expect(await store.headPosition()).toBe(head);
+      });
+
+      it('refuses a file that changed while it was read, appending nothing', async () => {
+        const head = await store.headPosition();
+        const file = writeSnapshot(dir, 'overwritten.json', coveredEntities(60), { pretty: true });
+        const content = readFileSync(file);
+        let overwritten = false;
+        const refused = ingest(file, day(11), {
+          onProgress: () => {
+            if (overwritten) return;
+            overwritten = true;
+            // The same bytes written again: only the file's modification time tells.
+            writeFileSync(file, content);
+            utimesSync(file, new Date(), new Date(Date.now() + 5000));
+          },
+        });
+        await expect(refused).rejects.toMatchObject({
+          code: 'SOURCE_CHANGED',
+          message: expect.stringMatching(
+            /overwritten\.json: the file changed while it was read \(\d+ bytes, modified .*, when opened; now \d+ bytes, modified .*\); nothing was applied/,
+          ),
+        });
+        expect(overwritten).toBe(true);
         expect(await store.headPosition()).toBe(head);
       });
 

@@ -125,6 +125,11 @@ export function createMemoryEventStore(): EventStore {
     },
     lastSnapshot: async () => lastSnapshot(state),
     findSnapshotBySha256: async (sha256) => findSnapshot(state, sha256),
+    async countEntities() {
+      const counts = { current: 0, removed: 0 };
+      for (const entry of state.registry.values()) counts[entry.isCurrent ? 'current' : 'removed'] += 1;
+      return counts;
+    },
     async subscribe({ onCommit }) {
       // Nothing can be lost in one process, so onLost is never called.
       const listener = () => onCommit();

@@ -31,6 +31,9 @@ export const notifyCommit = `select pg_notify('${eventsChannel}', $1)`;
 export const headPosition = 'select coalesce(max(global_position), 0) as head from events';
 
 export const eventsTable = 'events';
+
+/** The event store's own tables: no SQL outside src/store/postgres/ names them (test/event-tables-boundary.unit.spec.ts). */
+export const eventStoreTables = [eventsTable, 'entity_registry', 'snapshots'] as const;
 export const newEventColumns = [
   'stream_id',
   'stream_version',
@@ -77,6 +80,12 @@ export const snapshotBySha256 = `select ${snapshotColumns} ${fromSnapshots} wher
 
 export const loadRegistry =
   'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry';
+
+export const registryRows =
+  'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, as_of from entity_registry';
+
+export const countEntities = `select count(*) filter (where is_current)::int as current,
+  count(*) filter (where not is_current)::int as removed from entity_registry`;
 
 /** The entities of some stream versions (an ingest's current states, an upcast's previous ones); a removal has none. */
 export const readEntityStates = `select e.stream_id, e.stream_version, e.data->'entity' as entity

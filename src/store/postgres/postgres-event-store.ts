@@ -33,6 +33,10 @@ export function createPostgresEventStore(pool: pg.Pool, connectionString: string
     lastSnapshot: async () => (await selectSnapshots(pool, plans.lastSnapshot))[0],
     findSnapshotBySha256: async (sha256) =>
       (await selectSnapshots(pool, plans.snapshotBySha256, [sha256]))[0],
+    async countEntities() {
+      const { rows } = await pool.query<{ current: number; removed: number }>(plans.countEntities);
+      return { current: rows[0]?.current ?? 0, removed: rows[0]?.removed ?? 0 };
+    },
     subscribe: (handlers) => subscribe(connectionString, handlers),
     close: async () => {},
   };

@@ -199,6 +199,16 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     expect(await store.readStream('coveredEntity-C.3')).toEqual([]);
   },
 
+  async 'counts current and removed entities as the last snapshot left them'(store) {
+    expect(await store.countEntities()).toEqual({ current: 0, removed: 0 });
+    await commitSnapshot(store, day(1), [registered('A', 1), registered('B', 2), registered('C', 3)]);
+    await commitSnapshot(store, day(2), [removedEvent(entity('A', 1, 2), 'h-A')]);
+    const aborted = await store.beginIngest({ asOf: day(3) });
+    await aborted.append([removedEvent(entity('B', 2, 2), 'h-B')]);
+    await aborted.abort();
+    expect(await store.countEntities()).toEqual({ current: 2, removed: 1 });
+  },
+
   async 'lists snapshots, finds one by SHA-256 and reports the head'(store) {
     expect(await store.headPosition()).toBe(0);
     expect(await store.listSnapshots()).toEqual([]);

@@ -27,7 +27,7 @@ export const errorCatalogue = {
   PROJECTION_DRIFT: { httpStatus: 500, exitCode: 8, title: 'The live tables differ from a fresh rebuild' },
   NOT_PROJECTED: {
     httpStatus: 503,
-    exitCode: 12,
+    exitCode: 13,
     title: 'The projections have not caught up with that snapshot yet (run opais project)',
   },
   INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },

@@ -51,7 +51,10 @@ export async function readCheckpoints(client: pg.ClientBase): Promise<Map<string
   );
 }
 
-/** Moves projectors past a snapshot; called in the transaction that wrote their rows. */
+/** Notified (with the snapshot's position) when projectors commit a snapshot: the API's live feed reads the tables. */
+export const projectionsChannel = 'opais_projections';
+
+/** Moves projectors past a snapshot; called in the transaction that wrote their rows (the notice goes out on commit). */
 export async function advanceCheckpoints(
   client: pg.ClientBase,
   projectors: readonly string[],
@@ -64,6 +67,7 @@ export async function advanceCheckpoints(
       where projector = any($1::text[])`,
     [projectors, batch.position, batch.asOf],
   );
+  await client.query('select pg_notify($1, $2)', [projectionsChannel, String(batch.position)]);
 }
 
 /** Stops projectors at their position, naming the event they could not apply. */

@@ -1,4 +1,5 @@
 import { OpaisError } from '../src/errors.ts';
+import type { Change } from '../src/events/change-detail.ts';
 import {
   type CanonicalEntity,
   type EntityEventType,
@@ -14,7 +15,12 @@ export interface EntityChange {
   position: number;
   type: EntityEventType;
   streamId: string;
+  /** The version the event gave its stream. */
+  streamVersion: number;
   key: EntityKey;
+  /** What a Changed event changed (empty for the other types; a version-1 event upcast by the read). */
+  changedPaths: readonly string[];
+  changes: readonly Change[];
   /** The canonical state after the event; undefined once removed. */
   entity: CanonicalEntity | undefined;
 }
@@ -29,7 +35,11 @@ export async function* readEntityChanges(
   store: EventStoreReader,
   batch: SnapshotBatch,
 ): AsyncGenerator<EntityChange[]> {
-  for await (const chunk of store.readEntityChanges({ after: batch.after, until: batch.position })) {
+  // With detail: the change feed needs every Changed event's changes; only a version-1 event costs a read.
+  for await (const chunk of store.readEntityChanges(
+    { after: batch.after, until: batch.position },
+    { detail: true },
+  )) {
     yield chunk.map(toEntityChange);
   }
 }
@@ -59,7 +69,10 @@ function toEntityChange(event: RecordedEntityEvent): EntityChange {
     position: event.position,
     type: event.type,
     streamId: event.streamId,
+    streamVersion: event.streamVersion,
     key: { id340b: id340B as string, ceId: String(ceId) },
+    changedPaths: Array.isArray(event.data.changedPaths) ? (event.data.changedPaths as string[]) : [],
+    changes: event.data.changes ?? [],
     entity: event.type === 'CoveredEntityRemoved' ? undefined : (entity as CanonicalEntity),
   };
 }

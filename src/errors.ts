@@ -25,6 +25,11 @@ export const errorCatalogue = {
   STREAM_VERSION_CONFLICT: { httpStatus: 409, exitCode: 6, title: 'A stream was appended to concurrently' },
   PROJECTION_FAILED: { httpStatus: 500, exitCode: 7, title: 'A projector could not apply an event' },
   PROJECTION_DRIFT: { httpStatus: 500, exitCode: 8, title: 'The live tables differ from a fresh rebuild' },
+  NOT_PROJECTED: {
+    httpStatus: 503,
+    exitCode: 13,
+    title: 'The projections have not caught up with that snapshot yet (run opais project)',
+  },
   INVALID_ARGUMENT: { httpStatus: 400, exitCode: 2, title: 'An argument is not valid' },
   EXPORT_UNKNOWN: { httpStatus: 404, exitCode: 2, title: 'There is no export of that name' },
   FILTER_INVALID: { httpStatus: 400, exitCode: 2, title: 'The filter is not valid' },

@@ -5,16 +5,26 @@
  * cached under bench/data/) into a fresh schema, starts `opais serve` in its
  * own process and drives it with autocannon from this one (both share the
  * machine's two cores with PostgreSQL). Measures the issue's two targets and,
- * beside them, the uncached paths: random feed pages and random entities.
+ * beside them, the uncached paths: random feed pages and random entities;
+ * the feed with its change detail beside the compact one (detail=false); and
+ * the morning report of full-scale days (in process, and the `opais report`
+ * CLI end to end), each the median of several runs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import type pg from 'pg';
+import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { encodeCursor } from '../../src/api/cursor.ts';
 import { parseEntityStreamId } from '../../src/events/stream-names.ts';
+import { readFeedHead } from '../../src/feed/change-feed-queries.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
+import { readReport } from '../../src/report/read-report.ts';
+import { renderReport } from '../../src/report/render-report.ts';
 import { fileSource } from '../../src/source/file-source.ts';
+import type { EventStore } from '../../src/store/event-store.ts';
 import { readWholeLog } from '../../src/store/testing/read-whole-log.ts';
 import { defaultBenchDatabaseUrl, withBenchSchema } from '../bench-schema.ts';
 import { fullScale, prepareSeries, quickScale } from '../prepare-series.ts';
@@ -54,15 +64,21 @@ await withBenchSchema(databaseUrl, async (schema) => {
       source: fileSource(day.path),
       asOf: new Date(day.asOf),
       maxRemovalRatio: 1,
+      allowMassChange: true,
     });
+    // The feed and the report read the projections (change_feed), as `opais ingest` leaves them.
+    await catchUpProjections(schema);
     log(
-      `ingested ${day.file}: +${summary.registered} ~${summary.changed} -${summary.removed} ` +
+      `ingested and projected ${day.file}: +${summary.registered} ~${summary.changed} -${summary.removed} ` +
         `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }
   // Fresh planner statistics, as autovacuum would gather them after a load this size.
   await schema.pool.query('analyze');
-  const headPosition = await store.headPosition();
+  const headPosition = await readFeedHead(schema.pool);
+  const snapshots = await store.listSnapshots();
+  // The first page after day 0: daily changes, most of them Changed events with detail.
+  const firstDelta = encodeCursor(snapshots[0]?.globalPosition ?? 0);
   const keyOf = (event: { streamId: string }) => {
     const { id340B, ceId } = parseEntityStreamId(event.streamId) as { id340B: string; ceId: number };
     return { id340b: id340B, ce_id: ceId };
@@ -91,13 +107,27 @@ await withBenchSchema(databaseUrl, async (schema) => {
   let nextKey = 0;
   const scenarios: Scenario[] = [
     {
-      name: 'GET /changes?limit=100',
+      name: 'GET /changes?limit=100 (with changes)',
       path: () => '/changes?limit=100',
       target: { minRps: 3000, maxP99Ms: 25 },
     },
+    { name: 'GET /changes?limit=100&detail=false (compact)', path: () => '/changes?limit=100&detail=false' },
     {
-      name: 'GET /changes?limit=100&since=<random> (uncached)',
+      name: 'GET /changes?limit=100&since=<day 1> (with changes)',
+      path: () => `/changes?limit=100&since=${firstDelta}`,
+    },
+    {
+      name: 'GET /changes?limit=100&since=<day 1>&detail=false (compact)',
+      path: () => `/changes?limit=100&since=${firstDelta}&detail=false`,
+    },
+    {
+      name: 'GET /changes?limit=100&since=<random> (uncached, with changes)',
       path: () => `/changes?limit=100&since=${encodeCursor(Math.floor(Math.random() * headPosition))}`,
+    },
+    {
+      name: 'GET /changes?limit=100&since=<random>&detail=false (uncached, compact)',
+      path: () =>
+        `/changes?limit=100&since=${encodeCursor(Math.floor(Math.random() * headPosition))}&detail=false`,
     },
     { name: 'GET one entity history', path: () => historyPath(one), target: { minRps: 5000 } },
     {
@@ -129,8 +159,54 @@ await withBenchSchema(databaseUrl, async (schema) => {
     await server.stop();
   }
   printTable(outcomes, loadBefore);
+  await benchReports(schema, snapshots);
   if (outcomes.some((outcome) => outcome.errors > 0 || outcome.non2xx > 0)) process.exitCode = 1;
 });
+
+/**
+ * The morning report of day 0 (every entity registered: the largest) and of
+ * the last day (a daily delta): read and rendered as text in this process,
+ * and `opais report` end to end (a new process: Node, tsx and the database
+ * connection included). Medians of five runs and of three.
+ */
+async function benchReports(
+  schema: { pool: pg.Pool; store: EventStore; env: NodeJS.ProcessEnv },
+  snapshots: ReadonlyArray<{ asOf: Date }>,
+): Promise<void> {
+  const store = schema.store;
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const lines = [
+    '| opais report | in process (read + text), median of 5 | `opais report` CLI, median of 3 |',
+    '|---|---:|---:|',
+  ];
+  for (const [label, snapshot] of [
+    ['day 0 (every entity registered)', snapshots[0]],
+    ['last day (a daily delta)', snapshots.at(-1)],
+  ] as const) {
+    if (!snapshot) continue;
+    const asOf = snapshot.asOf.toISOString();
+    const inProcess: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      renderReport(await readReport(schema.pool, store, { asOf }), 'text');
+      inProcess.push(performance.now() - started);
+    }
+    const cli: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'report', '--as-of', asOf, '--out', '/dev/null'],
+        { cwd: repositoryRoot, env: { ...process.env, ...schema.env } },
+      );
+      cli.push(performance.now() - started);
+    }
+    lines.push(`| ${label} | ${Math.round(median(inProcess))} ms | ${Math.round(median(cli))} ms |`);
+    log(`report ${label}: ${Math.round(median(inProcess))} ms in process, ${Math.round(median(cli))} ms CLI`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 
 function load(url: string, scenario: Scenario, seconds: number): Promise<autocannon.Result> {
   return autocannon({

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
-import {
-  coveredEntities,
-  coveredEntity,
-  tempDir,
-  writeSnapshot,
-} from '../../test/support/snapshot-fixtures.ts';
+import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
+import { coveredEntities, coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
-import { fileSource } from '../source/file-source.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -19,8 +13,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 3, n, 5));
 let entities = coveredEntities(12);
 
 async function ingest(name: string, asOf: Date) {
-  const store = database.store;
-  return ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf });
+  return ingestAndProject(database, dir, name, entities, asOf);
 }
 
 interface SseMessage {

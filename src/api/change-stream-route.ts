@@ -2,15 +2,16 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { OpaisError } from '../errors.ts';
+import { type ChangePage, type FeedFilter, readChangeFeedPage } from '../feed/change-feed-queries.ts';
 import type { ApiContext } from './api-context.ts';
 import { assertCursorKnown } from './changes-route.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type FeedFilterQuery, feedFilterOf } from './feed-filter.ts';
-import { type ChangePage, type FeedFilter, readChangePage } from './read-change-page.ts';
-import { cursorSchema, errorResponses, feedFilterProperties } from './schemas.ts';
+import { cursorSchema, detailProperty, errorResponses, feedFilterProperties } from './schemas.ts';
 
 interface StreamQuery extends FeedFilterQuery {
   since?: string;
+  detail: boolean;
 }
 
 const batchSize = 500;
@@ -36,7 +37,7 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { since: cursorSchema, ...feedFilterProperties },
+          properties: { since: cursorSchema, ...feedFilterProperties, ...detailProperty },
         },
         headers: { type: 'object', properties: { 'last-event-id': cursorSchema } },
         produces: ['text/event-stream'],
@@ -63,6 +64,7 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
         context.openStreams.delete(slot);
         freeSlot();
       };
+      const detail = request.query.detail;
       let after: number;
       let filter: FeedFilter;
       let seen: number;
@@ -75,7 +77,7 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
         filter = feedFilterOf(request.query);
         // The first page is read before the answer starts, so that a bad cursor still gets a JSON error.
         seen = context.changeSignal.version;
-        first = await readChangePage(context.pool, after, batchSize, filter);
+        first = await readChangeFeedPage(context.pool, after, batchSize, filter, detail);
         assertCursorKnown(after, first, where);
       } catch (error) {
         release();
@@ -96,7 +98,7 @@ export function registerChangeStreamRoute(app: FastifyInstance, context: ApiCont
       response.on('close', stop);
       context.closing.addEventListener('abort', stop, { once: true });
       if (context.closing.aborted) stop();
-      void pump({ context, response, filter, after, seen, first, abort: abort.signal })
+      void pump({ context, response, filter, detail, after, seen, first, abort: abort.signal })
         .catch((error: unknown) => {
           // A client that goes away aborts a pending write: that is the normal end, not an error.
           if (!abort.signal.aborted) request.log.warn({ err: error }, 'change stream ended by an error');
@@ -114,12 +116,13 @@ async function pump(options: {
   context: ApiContext;
   response: ServerResponse;
   filter: FeedFilter;
+  detail: boolean;
   after: number;
   seen: number;
   first: ChangePage;
   abort: AbortSignal;
 }): Promise<void> {
-  const { context, response, filter, abort } = options;
+  const { context, response, filter, detail, abort } = options;
   let after = options.after;
   let page = options.first;
   let seen = options.seen;
@@ -146,6 +149,6 @@ async function pump(options: {
       if (Date.now() - lastWrite >= heartbeatMs) await write(':\n\n');
     }
     seen = context.changeSignal.version;
-    page = await readChangePage(context.pool, after, batchSize, filter);
+    page = await readChangeFeedPage(context.pool, after, batchSize, filter, detail);
   }
 }

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
-import {
-  coveredEntities,
-  coveredEntity,
-  tempDir,
-  writeSnapshot,
-} from '../../test/support/snapshot-fixtures.ts';
+import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
+import { coveredEntities, coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
 import { entityEventTypes, type StoredEvent } from '../events/event-types.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
-import { fileSource } from '../source/file-source.ts';
 import { encodeCursor } from './cursor.ts';
 
 let database: Database;
@@ -33,13 +27,7 @@ const day2 = day1
   .concat([inVirginia('CH000102', 102), coveredEntity('CH000103', 103)]);
 
 async function ingest(name: string, entities: unknown[], asOf: Date) {
-  const store = database.store;
-  return ingestSnapshot({
-    store,
-    source: fileSource(writeSnapshot(dir, name, entities)),
-    asOf,
-    maxRemovalRatio: 0.5,
-  });
+  return ingestAndProject(database, dir, name, entities, asOf, { maxRemovalRatio: 0.5 });
 }
 
 async function entityEvents(): Promise<StoredEvent[]> {
@@ -83,7 +71,7 @@ describe('GET /changes', () => {
     const expected = await entityEvents();
     expect(seen.map((item) => item.position)).toEqual(expected.map((event) => event.globalPosition));
     expect(new Set(seen.map((item) => item.position)).size).toBe(seen.length);
-    expect(seen).toEqual(
+    expect(seen).toMatchObject(
       expected.map((event) => ({
         position: event.globalPosition,
         eventId: event.eventId,
@@ -95,17 +83,24 @@ describe('GET /changes', () => {
       })),
     );
     const changed = seen.filter((item) => item.type === 'CoveredEntityChanged');
-    expect(changed.map((item) => [item.id340B, item.changedPaths])).toEqual([
-      ['DSH000002', ['name']],
-      ['DSH000009', ['name']],
-      ['DSH000017', ['name']],
-    ]);
+    expect(changed.map((item) => [item.id340B, item.changedPaths, item.changes, item.name])).toEqual(
+      ['DSH000002', 'DSH000009', 'DSH000017'].map((id) => [
+        id,
+        ['name'],
+        [{ path: 'name', from: `HOSPITAL ${id}`, to: `RENAMED ${id}` }],
+        `RENAMED ${id}`,
+      ]),
+    );
+    // A removal carries no entity; the feed shows the entity's last known description beside it.
     expect(
       seen
         .filter((item) => item.type === 'CoveredEntityRemoved')
-        .map((item) => item.id340B)
+        .map((item) => [item.id340B, item.name, item.state, item.changes])
         .sort(),
-    ).toEqual(['CH000101', 'DSH000004']);
+    ).toEqual([
+      ['CH000101', 'HOSPITAL CH000101', 'VA', []],
+      ['DSH000004', 'HOSPITAL DSH000004', 'MA', []],
+    ]);
 
     // Caught up: the same cursor answers an empty page with the same cursor until something new commits.
     const caughtUp = await api.get(`/changes?since=${rest.next}`);
@@ -165,6 +160,39 @@ describe('GET /changes', () => {
     const { body } = await api.get('/changes?type=removed&limit=100');
     const head = await database.store.headPosition();
     expect(body.next).toBe(encodeCursor(head));
+  });
+
+  it('leaves the change detail out with detail=false, and filters by entity type, changed path and snapshot', async () => {
+    const compact = await api.get('/changes?type=changed&detail=false');
+    expect(compact.body.items).toHaveLength(3);
+    for (const item of compact.body.items) expect(item).not.toHaveProperty('changes');
+    const detailed = await api.get('/changes?type=changed');
+    expect(detailed.body.items[0].changes).toEqual([
+      { path: 'name', from: 'HOSPITAL DSH000002', to: 'RENAMED DSH000002' },
+    ]);
+
+    const all = (await pageThrough('limit=1000')).items;
+    const ofType = (await pageThrough('entityType=DSH&limit=1000')).items;
+    expect(ofType.length).toBeGreaterThan(0);
+    expect((await pageThrough('entityType=CAH')).items).toEqual([]);
+    expect(ofType.map((item) => item.position)).toEqual(
+      all.filter((item) => item.entityType === 'DSH').map((item) => item.position),
+    );
+
+    expect((await pageThrough('path=name')).items.map((item) => item.id340B)).toEqual([
+      'DSH000002',
+      'DSH000009',
+      'DSH000017',
+    ]);
+    expect((await pageThrough('path=streetAddress')).items).toEqual([]);
+
+    const snapshots = (await api.get('/snapshots')).body.items;
+    const second = await pageThrough(`snapshot=${snapshots[1].asOf}&limit=1000`);
+    expect(second.items.map((item) => item.position)).toEqual(
+      all.filter((item) => item.asOf === snapshots[1].asOf).map((item) => item.position),
+    );
+    expect((await api.get('/changes?snapshot=2020-01-01')).body.code).toBe('NOT_FOUND');
+    expect((await api.get('/changes?path=a..b')).status).toBe(400);
   });
 
   it('refuses bad input with the error catalogue and no stack trace', async () => {

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OpaisError } from '../errors.ts';
+import { type ChangePage, readChangeFeedPage } from '../feed/change-feed-queries.ts';
+import { findSnapshot } from '../feed/find-snapshot.ts';
 import type { ApiContext } from './api-context.ts';
+import { parseAsOfParam } from './as-of-param.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type FeedFilterQuery, feedFilterOf, pageKey } from './feed-filter.ts';
-import { type ChangePage, readChangePage } from './read-change-page.ts';
 import {
+  asOfSchema,
   changeItemSchema,
   cursorSchema,
   defaultPageSize,
+  detailProperty,
   errorResponses,
   feedFilterProperties,
   maxPageSize,
@@ -16,6 +20,8 @@ import {
 interface ChangesQuery extends FeedFilterQuery {
   since?: string;
   limit: number;
+  snapshot?: string;
+  detail: boolean;
 }
 
 /**
@@ -39,6 +45,12 @@ export function registerChangesRoute(app: FastifyInstance, context: ApiContext):
             since: cursorSchema,
             limit: { type: 'integer', minimum: 1, maximum: maxPageSize, default: defaultPageSize },
             ...feedFilterProperties,
+            snapshot: {
+              ...asOfSchema,
+              description:
+                "only the events of the snapshot with this as-of (a date: that day's snapshot); see /snapshots",
+            },
+            ...detailProperty,
           },
         },
         response: {
@@ -53,19 +65,29 @@ export function registerChangesRoute(app: FastifyInstance, context: ApiContext):
               },
             },
           },
-          ...errorResponses(422),
+          ...errorResponses(404, 422),
         },
       },
     },
     async (request, reply) => {
-      const { since, limit } = request.query;
+      const { since, limit, detail, snapshot } = request.query;
       const after = since === undefined ? 0 : decodeCursor(since, 'querystring/since');
-      const filter = feedFilterOf(request.query);
-      const key = pageKey(after, limit, filter);
+      const snapshotPosition =
+        snapshot === undefined
+          ? undefined
+          : (
+              await findSnapshot(
+                context.store,
+                parseAsOfParam(snapshot, 'querystring/snapshot'),
+                'querystring/snapshot',
+              )
+            ).snapshot.globalPosition;
+      const filter = feedFilterOf(request.query, snapshotPosition);
+      const key = pageKey(after, limit, filter, detail);
       const cached = context.responseCache.get(key);
       if (cached !== undefined) return sendPage(reply, cached, true);
 
-      const page = await readChangePage(context.pool, after, limit, filter);
+      const page = await readChangeFeedPage(context.pool, after, limit, filter, detail);
       assertCursorKnown(after, page, 'querystring/since');
       const full = page.items.length === limit;
       const next = full ? (page.items.at(-1)?.position ?? after) : Math.max(after, page.head);

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { subscribeToProjections } from '../../projections/subscribe-projections.ts';
 import type { EventStoreBackend } from '../config.ts';
 import { createPool } from '../db/open-database.ts';
 import { OpaisError } from '../errors.ts';
@@ -20,6 +21,8 @@ import { registerExportsRoute } from './exports-route.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerPharmacyRoutes } from './pharmacy-routes.ts';
+import { registerReportRoutes } from './report-routes.ts';
 import { createResponseCache } from './response-cache.ts';
 import { registerSnapshotsRoute } from './snapshots-route.ts';
 import { registerSubscriptionsRoutes } from './subscriptions-routes.ts';
@@ -98,7 +101,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     exportPool,
     responseCache: createResponseCache(options.responseCacheSize ?? 64 * 1024 * 1024),
     changeSignal: createChangeSignal({
-      subscribe: (handlers) => store.subscribe(handlers),
+      // The feed is read from the change_feed table, which moves when projectors commit, not when events are appended.
+      subscribe: (handlers) => subscribeToProjections(options.connectionString, handlers),
       pollIntervalMs: options.pollIntervalMs,
     }),
     maxStreams: options.maxStreams ?? 100,
@@ -143,6 +147,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     registerSnapshotsRoute(app, context);
     registerExportsRoute(app, context);
     registerSubscriptionsRoutes(app, subscriptionsPool, store);
+    registerReportRoutes(app, context);
+    registerPharmacyRoutes(app, context);
     registerHealthRoute(app, context);
     registerMetrics(app, context);
     registerDashboardRoutes(app);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
+import { appendTestSnapshot } from '../../projections/testing/append-test-snapshot.ts';
 import { type RunningApi, startApi } from '../../test/support/api-server.ts';
-import { coveredEntity, tempDir, writeSnapshot } from '../../test/support/snapshot-fixtures.ts';
+import { ingestAndProject } from '../../test/support/ingest-and-project.ts';
+import { coveredEntity, tempDir } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
-import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { canonicalEntityJson } from '../snapshot/canonicalise.ts';
-import { fileSource } from '../source/file-source.ts';
+import { setEventSchemaVersion } from '../store/postgres/testing/set-event-schema-version.ts';
 
 let database: Database;
 let api: RunningApi;
@@ -29,8 +30,7 @@ const filler = Array.from({ length: 40 }, (_, index) =>
 );
 
 async function ingest(name: string, entities: unknown[], at: Date) {
-  const store = database.store;
-  await ingestSnapshot({ store, source: fileSource(writeSnapshot(dir, name, entities)), asOf: at });
+  await ingestAndProject(database, dir, name, entities, at);
 }
 
 beforeAll(async () => {
@@ -142,7 +142,29 @@ describe('GET /entities/:id340B/:ceId/history', () => {
     const stoneHistory = await api.get('/entities/BL030740/7201/history');
     expect(stoneHistory.body.items).toHaveLength(2);
     expect(stoneHistory.body.items[1].changedPaths).toContain('name');
+    expect(stoneHistory.body.items[0].changes).toEqual([]);
+    expect(stoneHistory.body.items[1].changes).toEqual([
+      { path: 'name', from: 'STONE MOUNTAIN HEALTH SERVICES', to: 'STONE MOUNTAIN HEALTH' },
+      { path: 'primaryContact.name', from: 'P CONTACT', to: 'NEW CONTACT' },
+      { path: 'primaryContact.phoneNumber', from: '6175550101', to: null },
+      { path: 'primaryContact.phoneNumberExtension', from: '12', to: null },
+    ]);
     expect((await api.get('/entities/NOPE/1/history')).status).toBe(404);
+  });
+
+  it('shows the changes of a version stored as schema version 1, computed from the version before it', async () => {
+    const old = coveredEntity('OLD00001', 1);
+    await appendTestSnapshot(database.store, asOf(10).toISOString(), [
+      { type: 'CoveredEntityRegistered', entity: old },
+    ]);
+    await appendTestSnapshot(database.store, asOf(11).toISOString(), [
+      { type: 'CoveredEntityChanged', entity: { ...old, npiNumbers: [] } },
+    ]);
+    await setEventSchemaVersion(database.pool, { streamId: 'coveredEntity-OLD00001.1', streamVersion: 2 }, 1);
+    const { body } = await api.get('/entities/OLD00001/1/history');
+    expect(body.items[1].changes).toEqual([
+      { path: 'npiNumbers', added: [], removed: [{ npiNumber: '1215284153', state: 'MA' }], changed: [] },
+    ]);
   });
 });
 

@@ -4,7 +4,14 @@ import { entityStreamId } from '../events/stream-names.ts';
 import type { ApiContext } from './api-context.ts';
 import { parseAsOfParam } from './as-of-param.ts';
 import { readEntityHistory, readEntityVersion, readStreamVersion } from './read-entity-versions.ts';
-import { asOfSchema, ceIdSchema, entityVersionProperties, errorResponses, id340BSchema } from './schemas.ts';
+import {
+  asOfSchema,
+  ceIdSchema,
+  changeSchema,
+  entityVersionProperties,
+  errorResponses,
+  id340BSchema,
+} from './schemas.ts';
 
 interface EntityParams {
   id340B: string;
@@ -93,7 +100,8 @@ export function registerEntityRoutes(app: FastifyInstance, context: ApiContext):
     '/entities/:id340B/:ceId/history',
     {
       schema: {
-        summary: 'Every version of an entity with its event, as-of and changed paths',
+        summary:
+          'Every version of an entity with its event, as-of, changed paths and changes (before → after)',
         tags: ['entities'],
         params: paramsSchema,
         response: {
@@ -103,7 +111,22 @@ export function registerEntityRoutes(app: FastifyInstance, context: ApiContext):
             properties: {
               id340B: { type: 'string' },
               ceId: { type: 'integer' },
-              items: { type: 'array', items: versionSchema },
+              items: {
+                type: 'array',
+                items: {
+                  ...versionSchema,
+                  required: [...versionSchema.required, 'changes'],
+                  properties: {
+                    ...versionSchema.properties,
+                    changes: {
+                      type: 'array',
+                      items: changeSchema,
+                      description:
+                        'what this version changed, before and after (empty unless CoveredEntityChanged)',
+                    },
+                  },
+                },
+              },
             },
           },
           ...errorResponses(404),

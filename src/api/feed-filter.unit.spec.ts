@@ -17,7 +17,13 @@ describe('feed filter', () => {
   it('names equal filters with equal page keys', () => {
     const a = feedFilterOf({ type: ['removed', 'changed'], state: 'VA' });
     const b = feedFilterOf({ type: ['CoveredEntityChanged', 'CoveredEntityRemoved'], state: 'VA' });
-    expect(pageKey(5, 100, a)).toBe(pageKey(5, 100, b));
-    expect(pageKey(5, 100, a)).not.toBe(pageKey(5, 100, feedFilterOf({ type: ['changed'], state: 'VA' })));
+    expect(pageKey(5, 100, a, true)).toBe(pageKey(5, 100, b, true));
+    expect(pageKey(5, 100, a, true)).not.toBe(
+      pageKey(5, 100, feedFilterOf({ type: ['changed'], state: 'VA' }), true),
+    );
+    expect(pageKey(5, 100, a, true)).not.toBe(pageKey(5, 100, a, false));
+    expect(pageKey(5, 100, a, true)).not.toBe(
+      pageKey(5, 100, feedFilterOf({ type: ['removed', 'changed'], state: 'VA', path: 'npiNumbers' }), true),
+    );
   });
 });

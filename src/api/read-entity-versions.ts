@@ -1,5 +1,8 @@
 import type pg from 'pg';
-import type { CanonicalEntity, EntityEventType } from '../events/event-types.ts';
+import type { Change } from '../events/change-detail.ts';
+import type { CanonicalEntity, CoveredEntityChangedV1, EntityEventType } from '../events/event-types.ts';
+import { upcastEntityChanged } from '../events/upcast-entity-changed.ts';
+import { orderedChanges } from '../feed/ordered-changes.ts';
 import { canonicalValue } from '../snapshot/canonicalise.ts';
 
 /** One version of an entity: the event that made it and the state after it (none after a removal). */
@@ -40,14 +43,37 @@ export async function readStreamVersion(pool: pg.Pool, streamId: string): Promis
   return rows[0]?.version ?? undefined;
 }
 
-/** Every version of one entity stream, oldest first. */
-export async function readEntityHistory(pool: pg.Pool, streamId: string): Promise<EntityVersion[]> {
-  const { rows } = await pool.query<Row>({
+/** A version with what its event changed (Changed events; empty for the others). */
+export interface DetailedEntityVersion extends EntityVersion {
+  changes: Change[];
+}
+
+/**
+ * Every version of one entity stream, oldest first, each with its change
+ * detail: a version-1 CoveredEntityChanged is upcast from the version
+ * before it, which the stream read whole already holds.
+ */
+export async function readEntityHistory(pool: pg.Pool, streamId: string): Promise<DetailedEntityVersion[]> {
+  const { rows } = await pool.query<Row & { changes: Change[] | null; schema_version: number }>({
     name: 'api-entity-history',
-    text: `select ${columns} from events where stream_id = $1 order by stream_version`,
+    text: `select ${columns}, data->'changes' as changes, schema_version from events where stream_id = $1 order by stream_version`,
     values: [streamId],
   });
-  return rows.map(toVersion);
+  return rows.map((row, index) => {
+    const version = toVersion(row);
+    const previous = rows[index - 1]?.entity;
+    const changes =
+      row.event_type !== 'CoveredEntityChanged'
+        ? []
+        : orderedChanges(
+            // Version 1 stored no changes (the one upcaster computes them from the version before).
+            (row.schema_version !== 1 ? row.changes : null) ??
+              (previous && version.entity
+                ? upcastEntityChanged({ entity: version.entity } as CoveredEntityChangedV1, previous).changes
+                : []),
+          );
+    return { ...version, changes };
+  });
 }
 
 /**

@@ -67,6 +67,62 @@ export const feedFilterProperties = {
     pattern: '^[A-Z]{2}$',
     description: "two-letter state of the entity's street address (for a removal: as it was before)",
   },
+  entityType: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9 _/-]{1,32}$',
+    description: "the entity's type as OPAIS spells it, e.g. DSH, CAH, CH (for a removal: as it was before)",
+  },
+  path: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9_]{1,64}(\\.[A-Za-z0-9_]{1,64}){0,7}$',
+    description:
+      'only Changed events whose changes touch this member: a changed path or an ancestor of one ' +
+      '(`contractPharmacies`, `streetAddress` or `streetAddress.zip`)',
+  },
+} as const;
+
+/** `detail=false` leaves each item's `changes` out (compact polling). */
+export const detailProperty = {
+  detail: {
+    type: 'boolean',
+    default: true,
+    description: "include each item's `changes`; false for compact polling",
+  },
+} as const;
+
+const changeValueSchema = { description: 'the value (string, number, boolean or array); null when absent' };
+
+const leafChangeSchema = {
+  type: 'object',
+  required: ['path', 'from', 'to'],
+  properties: { path: { type: 'string' }, from: changeValueSchema, to: changeValueSchema },
+} as const;
+
+/** One entry of a Changed event's `changes`: a scalar leaf, or a child collection's members added/removed/changed. */
+export const changeSchema = {
+  type: 'object',
+  required: ['path'],
+  description:
+    'a scalar leaf `{ path, from, to }`, or a child collection `{ path, added, removed, changed }` whose members ' +
+    'are in canonical form and matched by their natural key (docs/events.md)',
+  properties: {
+    path: { type: 'string' },
+    from: changeValueSchema,
+    to: changeValueSchema,
+    added: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    removed: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    changed: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'changes'],
+        properties: {
+          key: { type: 'object', additionalProperties: true },
+          changes: { type: 'array', items: leafChangeSchema },
+        },
+      },
+    },
+  },
 } as const;
 
 export const errorSchema = {
@@ -86,9 +142,26 @@ export function errorResponses(...statuses: number[]): Record<number, typeof err
   return Object.fromEntries([400, 401, 429, 500, 503, ...statuses].map((status) => [status, errorSchema]));
 }
 
+const describedAs = (what: string) => ({
+  type: ['string', 'null'],
+  description: `${what} (for a removal: last known)`,
+});
+
 export const changeItemSchema = {
   type: 'object',
-  required: ['position', 'eventId', 'type', 'id340B', 'ceId', 'asOf', 'changedPaths'],
+  required: [
+    'position',
+    'eventId',
+    'type',
+    'id340B',
+    'ceId',
+    'asOf',
+    'entityType',
+    'name',
+    'subName',
+    'state',
+    'changedPaths',
+  ],
   properties: {
     position: { type: 'integer', description: 'global position of the event (commit order)' },
     eventId: { type: 'string', format: 'uuid' },
@@ -96,10 +169,20 @@ export const changeItemSchema = {
     id340B: { type: 'string' },
     ceId: { type: 'integer' },
     asOf: { type: 'string', format: 'date-time', description: "as-of instant of the event's snapshot" },
+    entityType: describedAs("the entity's type"),
+    name: describedAs("the entity's name"),
+    subName: describedAs("the entity's sub-name"),
+    state: describedAs("the state of the entity's street address"),
     changedPaths: {
       type: 'array',
       items: { type: 'string' },
       description: 'for CoveredEntityChanged the members that differ; empty for Registered and Removed',
+    },
+    changes: {
+      type: 'array',
+      items: changeSchema,
+      description:
+        'what changed, before and after (CoveredEntityChanged; empty otherwise); absent with detail=false',
     },
   },
 } as const;

@@ -4,6 +4,7 @@ import { readConfig } from '../config.ts';
 import { databaseUnavailable, describeDatabase, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { OpaisError } from '../errors.ts';
 import { eventStoreUnavailable, isKurrentDbUnavailable } from '../store/kurrentdb/unavailable.ts';
+import { registerChangesCommand } from './commands/changes.ts';
 import { registerCopyEventsCommand } from './commands/copy-events.ts';
 import { registerDeliverCommand } from './commands/deliver.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -14,6 +15,7 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerProjectCommand } from './commands/project.ts';
 import { registerRebuildCommand } from './commands/rebuild.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSubscriptionsCommand } from './commands/subscriptions.ts';
@@ -45,6 +47,8 @@ registerCopyEventsCommand(program);
 registerExportCommand(program);
 registerSubscriptionsCommand(program);
 registerDeliverCommand(program);
+registerChangesCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync();

@@ -5,6 +5,7 @@ import type { Database } from '../src/db/open-database.ts';
 import type { StoredEvent } from '../src/events/event-types.ts';
 import { ingestSnapshot } from '../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../src/source/file-source.ts';
+import { storeChangedAsVersion1 } from '../src/store/postgres/testing/store-changed-as-version-1.ts';
 import { runOpais } from './support/run-opais.ts';
 import {
   coveredEntities,
@@ -69,10 +70,7 @@ async function ingestDays(database: Database, afterIngest: () => Promise<void> =
 
 /** What a build before data contract 1.1 stored: CoveredEntityChanged version 1, without `changes`. */
 async function storeAsVersion1(database: Database): Promise<void> {
-  await database.pool.query(
-    `update events set schema_version = 1, data = data - 'changes'
-      where event_type = 'CoveredEntityChanged' and schema_version = 2`,
-  );
+  await storeChangedAsVersion1(database.pool);
 }
 
 /** An event as a reader sees it, less what differs between two runs of the same ingests (when, how long). */

@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)('the dashboard in a real browser', () => {
       expect(download.suggestedFilename()).toBe('changes.csv');
       const csv = readFileSync((await download.path()) as string, 'utf8');
       expect(csv.startsWith('position,event_id,type,id340b,ce_id,as_of,')).toBe(true);
-      expect(csv).toMatch(/,CoveredEntityChanged,BL030740,7201,2026-07-02T05:00:00Z,/);
+      expect(csv).toMatch(/,CoveredEntityChanged,DSH000001,1,2026-11-02T05:00:00Z,/);
       expect(problems).toEqual([]);
     } finally {
       // The page first: a server closing under an open page may wait on its connections and hide the failure.

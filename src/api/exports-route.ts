@@ -62,7 +62,8 @@ export function registerExportsRoute(app: FastifyInstance, context: ApiContext):
             },
             from: {
               ...asOfSchema,
-              description: 'changes: from snapshots of this as-of on (a date: the start of that day)',
+              description:
+                'changes: starting with the snapshot of this as-of (a date: the start of that day)',
             },
             to: {
               ...asOfSchema,

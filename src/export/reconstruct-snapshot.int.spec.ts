@@ -12,6 +12,7 @@ import {
 } from '../../test/support/snapshot-fixtures.ts';
 import { createTestDatabase, envFor } from '../../test/support/test-database.ts';
 import type { Database } from '../db/open-database.ts';
+import { entityEventTypes, type StoredEvent } from '../events/event-types.ts';
 import { ingestSnapshot } from '../ingest/ingest-snapshot.ts';
 import { fileSource } from '../source/file-source.ts';
 import { openExport } from './open-export.ts';
@@ -54,21 +55,19 @@ async function ingest(database: Database, file: string, at?: string) {
     source: fileSource(file),
     asOf: at === undefined ? undefined : new Date(at),
     allowMassRemoval: true,
+    allowMassChange: true,
   });
 }
 
 /** Key → content hash of the entities current as of an instant: the latest event of each stream, unless a removal. */
 async function contentHashes(database: Database, at: string) {
-  const { rows } = await database.pool.query<{ key: string; hash: string }>(
-    `select distinct on (stream_id) stream_id as key, event_type, data->>'contentHash' as hash
-       from events where event_type <> 'SnapshotIngested' and as_of <= $1
-      order by stream_id, global_position desc`,
-    [at],
-  );
+  const events = await database.store.readAll({ types: entityEventTypes, limit: 1_000_000 });
+  const latest = new Map<string, StoredEvent>();
+  for (const event of events) if (Date.parse(event.asOf) <= Date.parse(at)) latest.set(event.streamId, event);
   return Object.fromEntries(
-    rows
-      .filter((row) => (row as unknown as { event_type: string }).event_type !== 'CoveredEntityRemoved')
-      .map((row) => [row.key, row.hash]),
+    [...latest]
+      .filter(([, event]) => event.type !== 'CoveredEntityRemoved')
+      .map(([key, event]) => [key, (event.data as { contentHash: string }).contentHash]),
   );
 }
 

@@ -19,16 +19,17 @@ function day(n: number): unknown[] {
   return coveredEntities(30)
     .filter((entity) => !(n >= 3 && n < 5 && entity.ceId === 7))
     .map((entity) =>
-      (entity.ceId as number) % 5 === n % 5 ? { ...entity, name: `RENAMED ON DAY ${n}` } : entity,
+      (entity.ceId as number) % 10 === n % 10 ? { ...entity, name: `RENAMED ON DAY ${n}` } : entity,
     )
     .concat(n >= 2 ? [coveredEntity('CH100000', 100_000, { name: `CLINIC ${n}` })] : []);
 }
 
 async function snapshotsOf(database: Database) {
-  const { rows } = await database.pool.query<{ as_of: Date; file: string }>(
-    `select as_of, source->>'fileName' as file from snapshots order by as_of`,
-  );
-  return rows.map((row) => [row.as_of.toISOString(), row.file]);
+  const snapshots = await database.store.listSnapshots();
+  return snapshots.map((snapshot) => [
+    snapshot.asOf.toISOString(),
+    snapshot.source.kind === 'file' ? snapshot.source.fileName : undefined,
+  ]);
 }
 
 function jsonLines(stdout: string) {
@@ -90,10 +91,8 @@ describe('opais ingest <folder>: backfill', () => {
     const { rows } = await database.pool.query<{ position: number }>(
       'select distinct position from projector_checkpoints',
     );
-    const { rows: last } = await database.pool.query<{ global_position: number }>(
-      'select max(global_position)::int as global_position from snapshots',
-    );
-    expect(rows.map((row) => Number(row.position))).toEqual([last[0]?.global_position]);
+    const last = await database.store.lastSnapshot();
+    expect(rows.map((row) => Number(row.position))).toEqual([last?.globalPosition]);
   }, 120_000);
 
   it('run again: every file already applied (by SHA-256), nothing appended; an older new file is reported and skipped', async () => {

@@ -35,6 +35,8 @@ export interface BackfillOptions {
   files: readonly BackfillFile[];
   maxRemovalRatio?: number;
   allowMassRemoval?: boolean;
+  maxChangeRatio?: number;
+  allowMassChange?: boolean;
   wait?: boolean;
   onFile?: (result: BackfillFileResult) => void;
   onProgress?: (progress: BackfillProgress) => void;
@@ -87,6 +89,8 @@ export async function backfill(options: BackfillOptions): Promise<BackfillFileRe
             asOf: file.asOf,
             maxRemovalRatio: options.maxRemovalRatio,
             allowMassRemoval: options.allowMassRemoval,
+            maxChangeRatio: options.maxChangeRatio,
+            allowMassChange: options.allowMassChange,
             wait: options.wait,
             onProgress: (ingest: IngestProgress) => {
               progress.bytes = bytesBefore + ingest.bytes;

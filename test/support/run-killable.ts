@@ -34,9 +34,9 @@ export function runOpaisKillable(
 
 /** The event log as two runs must agree on it: everything but the ingest's own duration. */
 export async function eventLog(database: Database) {
-  const { rows } = await database.pool.query(
-    `select stream_id, stream_version, event_id, event_type, as_of, data - 'durationMs' as data, metadata
-       from events order by global_position`,
-  );
-  return rows;
+  const events = await database.store.readAll({ limit: Number.MAX_SAFE_INTEGER });
+  return events.map(({ streamId, streamVersion, eventId, type, asOf, data, metadata }) => {
+    const { durationMs: _duration, ...kept } = data as unknown as Record<string, unknown>;
+    return { streamId, streamVersion, eventId, type, asOf, data: kept, metadata };
+  });
 }

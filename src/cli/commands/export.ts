@@ -44,7 +44,7 @@ export function registerExportCommand(program: Command): void {
     .option('--to-position <n>', 'changes: up to this global position (inclusive)', parseCount)
     .option(
       '--from <instant>',
-      'changes: from snapshots of this as-of on (a date: the start of that day)',
+      'changes: starting with the snapshot of this as-of (a date: the start of that day)',
       (value) => parseRangeStartParam(value, '--from'),
     )
     .option(

@@ -130,6 +130,8 @@ async function runBackfill(uri: string, flags: IngestFlags): Promise<void> {
         files,
         maxRemovalRatio: flags.maxRemovalRatio,
         allowMassRemoval: flags.allowMassRemoval,
+        maxChangeRatio: flags.maxChangeRatio,
+        allowMassChange: flags.allowMassChange,
         wait: flags.wait,
         projectEvery: flags.projectEvery,
         project,

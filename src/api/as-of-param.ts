@@ -14,7 +14,7 @@ export function parseAsOfParam(value: string, where: string): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const instant = dateOnly ? `${value}T23:59:59.999999Z` : hasZone ? value : `${value}Z`;
-  const parsed = new Date(instant.replace(/(\.\d{3})\d+/, '$1'));
+  const parsed = new Date(instantMillis(instant));
   const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
   const calendarDay = new Date(Date.UTC(year, month - 1, day));
   const realDay =
@@ -31,6 +31,11 @@ export function parseAsOfParam(value: string, where: string): string {
     );
   }
   return instant;
+}
+
+/** An instant's milliseconds since the epoch, digits past the millisecond cut off (NaN if it is not one). */
+export function instantMillis(instant: string): number {
+  return Date.parse(instant.replace(/(\.\d{3})\d+/, '$1'));
 }
 
 /** The start of a range: like `parseAsOfParam`, but a date means the start of that day (UTC). */

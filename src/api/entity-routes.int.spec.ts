@@ -166,6 +166,21 @@ describe('GET /entities/:id340B/:ceId/history', () => {
       { path: 'npiNumbers', added: [], removed: [{ npiNumber: '1215284153', state: 'MA' }], changed: [] },
     ]);
   });
+
+  it('answers a history read again the same, and with the new version once a snapshot adds one (the cache follows the head)', async () => {
+    const entity = coveredEntity('NEW00001', 1);
+    await appendTestSnapshot(database.store, asOf(12).toISOString(), [
+      { type: 'CoveredEntityRegistered', entity },
+    ]);
+    const first = await api.get('/entities/NEW00001/1/history');
+    expect((await api.get('/entities/NEW00001/1/history')).body).toEqual(first.body);
+    await appendTestSnapshot(database.store, asOf(13).toISOString(), [
+      { type: 'CoveredEntityChanged', entity: { ...entity, name: 'RENAMED' } },
+    ]);
+    const { body } = await api.get('/entities/NEW00001/1/history');
+    expect(body.items.map((version: { streamVersion: number }) => version.streamVersion)).toEqual([1, 2]);
+    expect(body.items[1].entity.name).toBe('RENAMED');
+  });
 });
 
 describe('GET /entities?q=', () => {

@@ -3,8 +3,8 @@
  * bounded by their total size (in characters). Two kinds live here: full
  * feed pages (a page that holds `limit` items lies wholly below the head,
  * and since positions are committed in order nothing can ever be added
- * inside it) and entity histories keyed by the stream's last version (a
- * stream's events are immutable, so its history up to a version is too).
+ * inside it) and entity histories keyed by the store's head position (a
+ * stream's events are immutable, so its history up to a position is too).
  */
 export interface ResponseCache {
   get(key: string): string | undefined;

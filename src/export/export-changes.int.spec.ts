@@ -71,6 +71,7 @@ beforeAll(async () => {
       source: fileSource(writeSnapshot(dir, `day${n}.json`, day(n))),
       asOf: new Date(Date.UTC(2026, 3, n, 5)),
       allowMassRemoval: true,
+      allowMassChange: true,
     });
   }
 }, 60_000);

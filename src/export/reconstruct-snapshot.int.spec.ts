@@ -54,6 +54,7 @@ async function ingest(database: Database, file: string, at?: string) {
     source: fileSource(file),
     asOf: at === undefined ? undefined : new Date(at),
     allowMassRemoval: true,
+    allowMassChange: true,
   });
 }
 

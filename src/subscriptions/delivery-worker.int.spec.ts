@@ -113,6 +113,7 @@ async function ingestDay(n: number) {
     source: fileSource(writeSnapshot(dir, `day${n}.json`, day(n))),
     asOf: new Date(Date.UTC(2026, 2, n, 5)),
     allowMassRemoval: true,
+    allowMassChange: true,
   });
 }
 

@@ -163,6 +163,7 @@ describe('opais export of a dim_* table', () => {
     const dimCe = (await exportBytes('dim_ce', 'csv')).toString('utf8');
     expect(dimCe.startsWith('id340b,ce_id,entity_type,name,')).toBe(true);
     expect(dimCe).toContain('"QUOTE ""Q"", COMMA\r\nAND NEWLINE — ünïcödé"');
+    // The columns in table order: medicare_provider_number (data contract 1.1, ddl/0005) comes last, empty here.
     expect(dimCe).toMatch(
       /,2026-03-01T05:00:00Z,9999-12-31T23:59:59Z,Y,INSERT,\d+,2026-03-01T05:00:00Z,,\r\n/,
     );

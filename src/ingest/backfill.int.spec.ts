@@ -19,6 +19,7 @@ function day(n: number): unknown[] {
   return coveredEntities(30)
     .filter((entity) => !(n >= 3 && n < 5 && entity.ceId === 7))
     .map((entity) =>
+      // 1 in 10 renamed a day: two days apart in 20% of the entities, within the mass-change guard.
       (entity.ceId as number) % 10 === n % 10 ? { ...entity, name: `RENAMED ON DAY ${n}` } : entity,
     )
     .concat(n >= 2 ? [coveredEntity('CH100000', 100_000, { name: `CLINIC ${n}` })] : []);

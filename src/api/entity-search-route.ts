@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.ts';
-import { errorResponses, listOf } from './schemas.ts';
+import { errorResponses, listOf, searchQuerystring } from './schemas.ts';
 import { searchEntities } from './search-entities.ts';
 
 /** GET /entities?q=: find entities by 340B id prefix or by words of their name, for the dashboard's search box. */
@@ -11,20 +11,7 @@ export function registerEntitySearchRoute(app: FastifyInstance, context: ApiCont
       schema: {
         summary: 'Find entities by 340B id prefix or by words of their name',
         tags: ['entities'],
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          additionalProperties: false,
-          properties: {
-            q: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 100,
-              description: 'a 340B id prefix or name words',
-            },
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-          },
-        },
+        querystring: searchQuerystring('a 340B id prefix or name words'),
         response: {
           200: listOf({
             type: 'object',

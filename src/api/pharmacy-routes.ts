@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { OpaisError } from '../errors.ts';
 import type { ApiContext } from './api-context.ts';
 import { readPharmacy } from './read-pharmacy.ts';
-import { errorResponses, listOf } from './schemas.ts';
+import { errorResponses, listOf, searchQuerystring } from './schemas.ts';
 import { searchPharmacies } from './search-pharmacies.ts';
 
 const text = { type: ['string', 'null'] } as const;
@@ -67,21 +67,9 @@ export function registerPharmacyRoutes(app: FastifyInstance, context: ApiContext
       schema: {
         summary: 'Find current pharmacies by id, name, city, state or zip',
         tags: ['pharmacies'],
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          additionalProperties: false,
-          properties: {
-            q: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 100,
-              description:
-                'words, each matching the id, a name word (prefix), the city (prefix), the state or the zip (prefix)',
-            },
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-          },
-        },
+        querystring: searchQuerystring(
+          'words, each matching the id, a name word (prefix), the city (prefix), the state or the zip (prefix)',
+        ),
         response: { 200: listOf(pharmacySchema), ...errorResponses() },
       },
     },

@@ -20,6 +20,19 @@ export const maxPageSize = 1000;
 export const defaultPageSize = 100;
 
 /** An answer that is a plain list: `{ items: [...] }`. */
+/** The querystring of a search route: `q` (its words, described per route) and a `limit` of 1 to 100 items. */
+export function searchQuerystring(description: string) {
+  return {
+    type: 'object',
+    required: ['q'],
+    additionalProperties: false,
+    properties: {
+      q: { type: 'string', minLength: 1, maxLength: 100, description },
+      limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    },
+  } as const;
+}
+
 export function listOf<Item>(item: Item) {
   return {
     type: 'object',

@@ -49,6 +49,14 @@ async function api(path) {
   return body;
 }
 
+/** A filter's options from a report's count rows: "all" first, then each value with its total. */
+function countedOptions(allLabel, rows, key) {
+  return [
+    ['', allLabel],
+    ...rows.filter((row) => row[key]).map((row) => [row[key], `${row[key]} (${row.total})`]),
+  ];
+}
+
 function showError(error) {
   const element = byId('error');
   element.hidden = error instanceof Unauthorized;
@@ -569,25 +577,10 @@ async function showReport(asOf) {
     select(
       'filter-type',
       'Entity type',
-      [
-        ['', 'All types'],
-        ...report.counts.byEntityType
-          .filter((row) => row.entityType)
-          .map((row) => [row.entityType, `${row.entityType} (${row.total})`]),
-      ],
+      countedOptions('All types', report.counts.byEntityType, 'entityType'),
       '',
     ),
-    select(
-      'filter-state',
-      'State',
-      [
-        ['', 'All states'],
-        ...report.counts.byState
-          .filter((row) => row.state)
-          .map((row) => [row.state, `${row.state} (${row.total})`]),
-      ],
-      '',
-    ),
+    select('filter-state', 'State', countedOptions('All states', report.counts.byState, 'state'), ''),
     select('filter-path', 'Touching', [['', 'Anything'], ...topics], ''),
   ]);
   const list = el('ol', { id: 'change-list', class: 'changes', 'aria-live': 'polite' });

@@ -112,8 +112,11 @@ export async function catchUpProjections(
 
 /** Thrown inside a snapshot's transaction: these projectors cannot apply it. */
 class ProjectorsFailed extends Error {
-  constructor(readonly failures: ProjectorFailure[]) {
+  readonly failures: ProjectorFailure[];
+
+  constructor(failures: ProjectorFailure[]) {
     super(failures.map((failure) => failure.message).join('; '));
+    this.failures = failures;
   }
 }
 

@@ -75,7 +75,11 @@ async function tableRows(table: string, where = `current_version_flg = 'Y'`) {
 
 /** An instant of the reference: its ISO text for CSV/NDJSON, a Date (ms) for hyparquet, which reads TIMESTAMP(MICROS) so. */
 class IsoInstant {
-  constructor(readonly iso: string) {}
+  readonly iso: string;
+
+  constructor(iso: string) {
+    this.iso = iso;
+  }
 }
 
 function expected(value: unknown, reader: 'text' | 'parquet'): unknown {

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { type BatchResult, packBatch } from './element-batch.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
-// The worker module beside this one: element-worker.ts where the sources run through tsx, element-worker.js
+// The worker module beside this one: element-worker.ts where the sources run as TypeScript, element-worker.js
 // where they are compiled (`npm run build`, the container image).
 const compiled = import.meta.url.endsWith('.js');
 const sourceEntry = new URL(compiled ? './element-worker.js' : './element-worker.ts', import.meta.url);
@@ -21,7 +21,7 @@ function exists(url: URL): boolean {
 }
 
 /**
- * Whether worker threads can run here: from the sources through tsx (CLI,
+ * Whether worker threads can run here: from the TypeScript sources (CLI,
  * tests, bench), compiled, or from a bundle that holds the worker's entry.
  * Elsewhere the reader does the work on its own thread.
  */
@@ -29,14 +29,19 @@ export function elementWorkersAvailable(): boolean {
   return exists(bundledEntry) || exists(sourceEntry);
 }
 
+/** Node 24 runs a TypeScript entry itself: the worker starts without tsx's hooks. */
+const nodeStripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
+
 function startWorker(): Worker {
   // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
   if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [] });
-  return compiled ? new Worker(sourceEntry) : new Worker(workerBootstrap(), { eval: true });
+  return compiled || nodeStripsTypes
+    ? new Worker(sourceEntry)
+    : new Worker(workerBootstrap(), { eval: true });
 }
 
 /**
- * The worker loads its TypeScript through tsx's CommonJS hook. Node 20
+ * Where Node does not strip types, the worker loads its TypeScript through tsx's CommonJS hook. Node 20
  * does not apply loader hooks given with --import to a worker's entry, and
  * tsx's ES-module hooks run in a loader thread of their own, one more
  * V8 heap per worker (≈ 30 MB each, measured); the CommonJS hook runs in the

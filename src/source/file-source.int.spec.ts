@@ -188,8 +188,11 @@ describe('fileSource', () => {
 class BufferReader extends yauzl.RandomAccessReader {
   readonly ranges: [number, number][] = [];
 
-  constructor(private readonly bytes: Buffer) {
+  private readonly bytes: Buffer;
+
+  constructor(bytes: Buffer) {
     super();
+    this.bytes = bytes;
   }
 
   override _readStreamForRange(start: number, end: number): Readable {

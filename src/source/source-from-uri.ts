@@ -1,7 +1,6 @@
 import { OpaisError } from '../errors.ts';
 import { fileSource } from './file-source.ts';
-import { s3Source } from './s3-source.ts';
-import { isS3Uri, parseS3Uri } from './s3-uri.ts';
+import { formatS3Uri, isS3Uri, parseS3Uri } from './s3-uri.ts';
 import type { SnapshotSource } from './snapshot-source.ts';
 
 /** A snapshot source from what a user types: `s3://bucket/key`, or a local path (`.json` or `.zip`). */
@@ -14,7 +13,11 @@ export function sourceFromUri(uri: string): SnapshotSource {
         `${uri} names a prefix, not an object (opais watch reads a prefix)`,
       );
     }
-    return s3Source(location);
+    // The AWS SDK is loaded only for an S3 source: it costs ≈ 0.25 s of start-up that a local file need not pay.
+    return {
+      name: formatS3Uri(location),
+      open: async () => (await import('./s3-source.ts')).s3Source(location).open(),
+    };
   }
   if (/^https?:\/\//.test(uri)) {
     throw new OpaisError(

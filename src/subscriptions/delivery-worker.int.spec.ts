@@ -32,14 +32,17 @@ class Receiver {
   readonly log: Received[] = [];
   private server: Server | undefined;
   port = 0;
-  constructor(
-    readonly secret: string,
-    private readonly answer: (n: number) => {
-      status: number;
-      delayMs?: number;
-      headers?: Record<string, string>;
-    },
-  ) {}
+  readonly secret: string;
+  private readonly answer: (n: number) => {
+    status: number;
+    delayMs?: number;
+    headers?: Record<string, string>;
+  };
+
+  constructor(secret: string, answer: Receiver['answer']) {
+    this.secret = secret;
+    this.answer = answer;
+  }
 
   async start(port?: number): Promise<void> {
     this.port = port ?? (await freePort());

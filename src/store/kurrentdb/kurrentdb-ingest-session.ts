@@ -34,11 +34,14 @@ export class KurrentDbIngestSession implements IngestSession {
   #rawHashes: ReadonlyMap<string, string> = new Map();
   #finished = false;
 
-  constructor(
-    private readonly log: KurrentLog,
-    private readonly registry: LockedRegistry,
-    readonly asOf: Date,
-  ) {
+  private readonly log: KurrentLog;
+  private readonly registry: LockedRegistry;
+  readonly asOf: Date;
+
+  constructor(log: KurrentLog, registry: LockedRegistry, asOf: Date) {
+    this.log = log;
+    this.registry = registry;
+    this.asOf = asOf;
     this.#snapshotStream = snapshotStreamId(asOf);
     this.#asOfIso = asOf.toISOString();
   }

@@ -153,11 +153,14 @@ class MemoryIngestSession implements IngestSession {
   readonly #registryChanges = new Map<string, Omit<RegistryEntry, 'rawHash'>>();
   #finished = false;
 
-  constructor(
-    private readonly state: MemoryState,
-    readonly asOf: Date,
-    private readonly release: () => void,
-  ) {
+  private readonly state: MemoryState;
+  readonly asOf: Date;
+  private readonly release: () => void;
+
+  constructor(state: MemoryState, asOf: Date, release: () => void) {
+    this.state = state;
+    this.asOf = asOf;
+    this.release = release;
     this.#snapshotStream = snapshotStreamId(asOf);
     this.#metadataJson = JSON.stringify({ asOf: asOf.toISOString(), snapshotStream: this.#snapshotStream });
   }

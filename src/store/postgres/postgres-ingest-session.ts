@@ -29,11 +29,14 @@ export class PostgresIngestSession implements IngestSession {
   #rawHashes: ReadonlyMap<string, string> = new Map();
   #finished = false;
 
-  constructor(
-    private readonly client: pg.PoolClient,
-    readonly asOf: Date,
-    private readonly startPosition: number,
-  ) {
+  private readonly client: pg.PoolClient;
+  readonly asOf: Date;
+  private readonly startPosition: number;
+
+  constructor(client: pg.PoolClient, asOf: Date, startPosition: number) {
+    this.client = client;
+    this.asOf = asOf;
+    this.startPosition = startPosition;
     this.#snapshotStream = snapshotStreamId(asOf);
     this.#asOfIso = asOf.toISOString();
     this.#metadataJson = JSON.stringify({ asOf: this.#asOfIso, snapshotStream: this.#snapshotStream });

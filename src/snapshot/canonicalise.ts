@@ -129,6 +129,8 @@ function quoted(text: string): string {
  * writing an object of that order needs, in sorted key order.
  */
 interface KeyOrder {
+  /** The keys in the order met. */
+  keys: string[];
   /** Sorted keys. */
   sorted: string[];
   /** For each sorted key, its position in Object.values (cheaper than a lookup by name). */
@@ -162,9 +164,36 @@ export function lastEntityMembers(): number {
   return membersWalked;
 }
 
+/**
+ * The last few orders found, tried before the trie: an export's objects come
+ * in runs of the same few shapes (a pharmacy, its address, the next
+ * pharmacy), and comparing the keys (interned strings) costs less than a
+ * map lookup per key (keyOrderOf: 0.75 → 0.35 s of 8.7 s CPU, reader micro-bench).
+ */
+const recentOrders: KeyOrder[] = [];
+const recentOrdersKept = 4;
+let recentNext = 0;
+
 function keyOrderOf(object: object): KeyOrder {
   const keys = Object.keys(object);
   membersWalked += keys.length;
+  for (let r = 0; r < recentOrders.length; r++) {
+    const order = recentOrders[r] as KeyOrder;
+    if (sameKeys(order.keys, keys)) return order;
+  }
+  const order = orderInTrie(keys);
+  recentOrders[recentNext] = order;
+  recentNext = (recentNext + 1) % recentOrdersKept;
+  return order;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function orderInTrie(keys: string[]): KeyOrder {
   let node = keyOrders;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
@@ -184,6 +213,7 @@ function keyOrderOf(object: object): KeyOrder {
 function newKeyOrder(keys: string[]): KeyOrder {
   const sorted = [...keys].sort();
   return {
+    keys,
     sorted,
     positions: sorted.map((key) => keys.indexOf(key)),
     sets: sorted.map((key) => setCollections.has(key)),

@@ -25,10 +25,14 @@ export function isAbortedTransaction(error: unknown): boolean {
   return (error as { code?: unknown }).code === '25P02';
 }
 
-/** COPY text held per table before it is sent. */
-const copyBatchBytes = 1 << 20;
-/** COPY text sent and not yet written by the server, beyond which the projectors wait. */
-const maxBacklog = 8 << 20;
+/**
+ * COPY text held per table before it is sent, and sent but not yet written
+ * by the server, beyond which the projectors wait. Full-scale day 0: 2 and
+ * 16 MB rather than 8 and 64 MB took ≈ 40 MB off the peak RSS, in ≈ 100
+ * COPYs.
+ */
+const copyBatchBytes = 2 << 20;
+const maxBacklog = 16 << 20;
 
 interface CopyBuffer {
   owner: string;

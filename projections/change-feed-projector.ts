@@ -2,7 +2,8 @@ import { deterministicEventId } from '../src/events/event-id.ts';
 import { snapshotStreamId } from '../src/events/stream-names.ts';
 import { type Description, readLastKnown } from '../src/feed/change-feed-queries.ts';
 import { orderedChanges } from '../src/feed/ordered-changes.ts';
-import type { CopyCell } from '../src/store/postgres/copy-rows.ts';
+import { type CopyCell, copyLine } from '../src/store/postgres/copy-rows.ts';
+import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import type { Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
@@ -38,6 +39,8 @@ export const changeFeedProjector: Projector = {
   name: 'change_feed',
   begin(batch, writes) {
     const snapshotStream = snapshotStreamId(new Date(`${batch.stamp.replace(' ', 'T')}Z`));
+    // Read back only for removals, which an empty table has no earlier rows for.
+    const indexes = deferIndexesWhileEmpty(writes, 'change_feed');
     return {
       async apply(changes) {
         const removals = changes.filter((change) => change.type === 'CoveredEntityRemoved');
@@ -54,16 +57,18 @@ export const changeFeedProjector: Projector = {
           'change_feed',
           columns,
           changes.map((change) =>
-            changeFeedRow(
-              change,
-              batch,
-              snapshotStream,
-              lastKnown.get(`${change.key.id340b}\u0000${change.key.ceId}`),
+            copyLine(
+              changeFeedRow(
+                change,
+                batch,
+                snapshotStream,
+                lastKnown.get(`${change.key.id340b}\u0000${change.key.ceId}`),
+              ),
             ),
           ),
         );
       },
-      async finish() {},
+      finish: () => indexes.restore(),
     };
   },
 };

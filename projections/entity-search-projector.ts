@@ -1,3 +1,5 @@
+import { type CopyCell, copyLine } from '../src/store/postgres/copy-rows.ts';
+import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import type { Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 
@@ -23,10 +25,18 @@ const markRemoved = `update entity_search s set is_current = false
 export const entitySearchProjector: Projector = {
   name: 'entity_search',
   begin(batch, writes) {
+    // Its primary key decides the upsert, so an empty table (which no upsert can conflict in) takes COPY instead.
+    const indexes = deferIndexesWhileEmpty(writes, 'entity_search');
     return {
       async apply(changes) {
         const content = changes.filter((change) => change.entity !== undefined);
-        if (content.length > 0) {
+        if (content.length > 0 && (await indexes.empty)) {
+          writes.copy(
+            'entity_search',
+            copyColumns,
+            content.map((change) => copyLine(copyRow(change, batch.asOf))),
+          );
+        } else if (content.length > 0) {
           const described = content.map(describe);
           writes.query(upsertContent, [
             content.map((change) => change.key.id340b),
@@ -46,10 +56,17 @@ export const entitySearchProjector: Projector = {
           ]);
         }
       },
-      async finish() {},
+      finish: () => indexes.restore(),
     };
   },
 };
+
+const copyColumns = ['id340b', 'ce_id', 'is_current', 'name', 'sub_name', 'city', 'state', 'as_of'];
+
+function copyRow(change: EntityChange, asOf: string): CopyCell[] {
+  const { name, subName, city, state } = describe(change);
+  return [change.key.id340b, change.key.ceId, 't', name, subName, city, state, asOf];
+}
 
 function describe(change: EntityChange) {
   const entity = change.entity as Record<string, unknown>;

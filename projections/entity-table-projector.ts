@@ -1,3 +1,4 @@
+import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import { type CurrentVersion, diffVersions } from './scd2-diff.ts';
@@ -20,6 +21,8 @@ export function entityTableProjector(spec: EntityTableSpec): Projector {
   return {
     name: spec.table,
     begin(batch, writes) {
+      // Read back only for entities not registered in the snapshot, which an empty table has none of.
+      const indexes = deferIndexesWhileEmpty(writes, spec.table);
       return {
         async apply(changes) {
           const next = changes.map((change) => nextRows(spec, change));
@@ -58,7 +61,7 @@ export function entityTableProjector(spec: EntityTableSpec): Projector {
           expireVersions(writes, spec.table, batch, expired);
           insertVersions(writes, spec, batch, inserted);
         },
-        async finish() {},
+        finish: () => indexes.restore(),
       };
     },
   };

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { copyLine } from '../src/store/postgres/copy-rows.ts';
+import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
 import { diffVersions } from './scd2-diff.ts';
@@ -72,6 +74,9 @@ export const pharmacyProjector: Projector = {
       )
       .then(({ rows }) => rows[0]?.any === true);
     hadSources.catch(() => {}); // awaited in apply/finish
+    // Sources are read back only when there were some; dim_pharmacy only in `finish`, before its rows.
+    const sourceIndexes = deferIndexesWhileEmpty(writes, 'dim_pharmacy_sources');
+    const pharmacyIndexes = deferIndexesWhileEmpty(writes, dimPharmacy.table);
     const touch = (pharmacyId: string, position: number) =>
       touchedBy.set(pharmacyId, Math.max(position, touchedBy.get(pharmacyId) ?? 0));
 
@@ -113,64 +118,66 @@ export const pharmacyProjector: Projector = {
         if (removed.length > 0) {
           writes.query('delete from dim_pharmacy_sources where ctid = any($1::tid[])', [removed]);
         }
-        const rows = function* () {
-          for (const { source, position } of added) yield [...source, position];
+        const lines = function* () {
+          for (const { source, position } of added) yield copyLine(source, [position]);
         };
         if (added.length > 0) {
-          writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], rows());
+          writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], lines());
         }
       },
 
       async finish() {
-        if (touchedBy.size === 0) return;
-        const pharmacyIds = [...touchedBy.keys()];
-        // Only sources with a pharmacy's latest editDate (the rule's first criterion) can supply its
-        // columns, so only those are read back: a chain named by hundreds of entities costs a few rows.
-        const { rows: unchanged } = !(await hadSources)
-          ? { rows: [] }
-          : await writes.read((client) =>
-              client.query<(string | null)[]>({
-                text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
+        await sourceIndexes.restore();
+        await decide();
+        await pharmacyIndexes.restore();
+      },
+    };
+
+    async function decide() {
+      if (touchedBy.size === 0) return;
+      const pharmacyIds = [...touchedBy.keys()];
+      // Only sources with a pharmacy's latest editDate (the rule's first criterion) can supply its
+      // columns, so only those are read back: a chain named by hundreds of entities costs a few rows.
+      const { rows: unchanged } = !(await hadSources)
+        ? { rows: [] }
+        : await writes.read((client) =>
+            client.query<(string | null)[]>({
+              text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
                        cross join lateral (
                          select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
                            from (select *, rank() over (order by edit_stp desc nulls last) as latest
                                    from dim_pharmacy_sources
                                   where pharmacy_id = k.pharmacy_id and event_position <= $2) s
                           where s.latest = 1 offset 0) v`,
-                values: [pharmacyIds, batch.after],
-                rowMode: 'array',
-              }),
-            );
-        const current = await writes.read((client) =>
-          loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]),
-        );
-        const diff = diffVersions(
-          dimPharmacy,
-          current,
-          pharmacyRows([...unchanged, ...bestWritten.values()]),
-        );
-        const currentIds = new Map(current.map((version) => [version.rowId, version.row[0] as string]));
-        expireVersions(
-          writes,
-          dimPharmacy.table,
-          batch,
-          diff.expire.map(({ rowId, deleted }) => ({
-            rowId,
-            deleted,
-            position: touchedBy.get(currentIds.get(rowId) as string) as number,
-          })),
-        );
-        insertVersions(
-          writes,
-          dimPharmacy,
-          batch,
-          diff.insert.map(({ row, changeType }) => ({
-            row,
-            changeType,
-            position: touchedBy.get(row[0] as string) as number,
-          })),
-        );
-      },
-    };
+              values: [pharmacyIds, batch.after],
+              rowMode: 'array',
+            }),
+          );
+      const current = await writes.read((client) =>
+        loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]),
+      );
+      const diff = diffVersions(dimPharmacy, current, pharmacyRows([...unchanged, ...bestWritten.values()]));
+      const currentIds = new Map(current.map((version) => [version.rowId, version.row[0] as string]));
+      expireVersions(
+        writes,
+        dimPharmacy.table,
+        batch,
+        diff.expire.map(({ rowId, deleted }) => ({
+          rowId,
+          deleted,
+          position: touchedBy.get(currentIds.get(rowId) as string) as number,
+        })),
+      );
+      insertVersions(
+        writes,
+        dimPharmacy,
+        batch,
+        diff.insert.map(({ row, changeType }) => ({
+          row,
+          changeType,
+          position: touchedBy.get(row[0] as string) as number,
+        })),
+      );
+    }
   },
 };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { copyLine } from '../src/store/postgres/copy-rows.ts';
 import type { CurrentVersion } from './scd2-diff.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { Row, TableSpec } from './table-spec.ts';
@@ -96,14 +97,14 @@ export function insertVersions(
   versions: readonly NewVersion[],
 ): void {
   if (versions.length === 0) return;
-  // Rows are made as COPY consumes them, so each dies young instead of the whole set being kept.
-  const rows = function* () {
+  // Lines are made as COPY consumes them, so each dies young instead of the whole set being kept.
+  const lines = function* () {
     for (const version of versions)
-      yield [...version.row, batch.stamp, version.changeType, version.position, batch.asOf];
+      yield copyLine(version.row, [batch.stamp, version.changeType, version.position, batch.asOf]);
   };
   writes.copy(
     spec.table,
     [...spec.columns, 'effective_stp', 'change_type', 'event_position', 'snapshot_as_of'],
-    rows(),
+    lines(),
   );
 }

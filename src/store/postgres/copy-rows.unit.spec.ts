@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { appendCopyText, type CopyCell } from './copy-rows.ts';
+
+function copyTextOf(rows: ReadonlyArray<ReadonlyArray<CopyCell>>): string {
+  const text: Buffer[] = [];
+  const bytes = appendCopyText(text, rows);
+  const joined = Buffer.concat(text);
+  expect(joined.length).toBe(bytes);
+  return joined.toString('utf8');
+}
+
+describe('appendCopyText', () => {
+  it('writes rows as COPY text: tabs between cells, a newline after each row, NULL as \\N, escapes', () => {
+    expect(
+      copyTextOf([
+        ['a', 1, null],
+        ['tab\there', 'back\\slash', 'line\nbreak\r'],
+      ]),
+    ).toBe('a\t1\t\\N\ntab\\there\tback\\\\slash\tline\\nbreak\\r\n');
+  });
+
+  it('keeps every byte across its 256 kB buffers, multi-byte characters and cells larger than one buffer', () => {
+    const rows = Array.from({ length: 3000 }, (_, k) => [k, `é€𝄞 ${'x'.repeat(k % 500)}`, null]);
+    rows.push([1, 'y'.repeat(600_000), 'z']);
+    const expected = rows.map((row) => row.map((cell) => (cell === null ? '\\N' : String(cell))).join('\t'));
+    expect(copyTextOf(rows)).toBe(`${expected.join('\n')}\n`);
+  });
+});

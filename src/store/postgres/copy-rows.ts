@@ -24,6 +24,7 @@ export async function copyRows(
 
 /** Size of the buffers COPY text is written into. */
 const pieceBytes = 1 << 18;
+const scratch = Buffer.allocUnsafeSlow(pieceBytes);
 
 /**
  * The buffers of COPYs the server has taken, written into again by the next
@@ -61,14 +62,16 @@ export function appendCopyText(
   rows: Iterable<ReadonlyArray<CopyCell>>,
   spares?: CopyBuffers,
 ): number {
+  // Without spares, a piece is written in the scratch buffer and copied out at its size: a caller that appends
+  // a few rows at a time (projections/write-behind.ts) must not hold 256 kB for each.
   const newPiece = (room: number) =>
-    room <= pieceBytes && spares ? spares.take() : Buffer.allocUnsafeSlow(Math.max(pieceBytes, room));
+    room > pieceBytes ? Buffer.allocUnsafeSlow(room) : spares ? spares.take() : scratch;
   let bytes = 0;
   let piece = newPiece(0);
   let at = 0;
   const done = () => {
     if (at === 0) return;
-    text.push(piece.subarray(0, at));
+    text.push(piece === scratch ? Buffer.from(scratch.subarray(0, at)) : piece.subarray(0, at));
     bytes += at;
   };
   for (const row of rows) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendCopyText, type CopyCell } from './copy-rows.ts';
+import { appendCopyText, CopyBuffers, type CopyCell } from './copy-rows.ts';
 
 function copyTextOf(rows: ReadonlyArray<ReadonlyArray<CopyCell>>): string {
   const text: Buffer[] = [];
@@ -17,6 +17,24 @@ describe('appendCopyText', () => {
         ['tab\there', 'back\\slash', 'line\nbreak\r'],
       ]),
     ).toBe('a\t1\t\\N\ntab\\there\tback\\\\slash\tline\\nbreak\\r\n');
+  });
+
+  it('holds a few rows appended at a time in buffers of their size, not of 256 kB each', () => {
+    const text: Buffer[] = [];
+    for (let k = 0; k < 100; k++) appendCopyText(text, [[k, 'entity']]);
+    expect(text).toHaveLength(100);
+    for (const piece of text) expect(piece.buffer.byteLength).toBeLessThan(1 << 18);
+  });
+
+  it('writes into the spare buffers it is given and takes them back once the COPY is done', () => {
+    const spares = new CopyBuffers();
+    const first: Buffer[] = [];
+    appendCopyText(first, [['a', 1]], spares);
+    spares.recycle(first);
+    const second: Buffer[] = [];
+    appendCopyText(second, [['b', 2]], spares);
+    expect(second[0]?.buffer).toBe(first[0]?.buffer);
+    expect(Buffer.concat(second).toString()).toBe('b\t2\n');
   });
 
   it('keeps every byte across its 256 kB buffers, multi-byte characters and cells larger than one buffer', () => {

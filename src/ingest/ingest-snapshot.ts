@@ -72,8 +72,17 @@ export interface IngestSummary extends Omit<SnapshotCounts, 'entities' | 'duplic
 
 /** How many data-quality problems a SnapshotIngested event and a summary list. */
 const listedProblemLimit = 100;
-const batchEvents = 500;
-const batchBytes = 4 << 20;
+/**
+ * Events are written in batches of this many, or of this many bytes of
+ * canonical JSON. A batch lives until its COPY is done, long enough to
+ * outlive the young generation: what it holds (the entities, their events,
+ * the COPY text) is promoted and then waits for a full collection. Batches
+ * of 100 instead of 500 took a day-0 ingest's peak RSS from ≈ 530 to
+ * ≈ 390 MB (with --max-semi-space-size=8), at the same CPU; 2,000 / 16 MB
+ * before that measured ≈ 550 MB.
+ */
+const batchEvents = 100;
+const batchBytes = 1 << 20;
 
 interface Seen {
   contentHash: string;

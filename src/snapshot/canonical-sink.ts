@@ -10,9 +10,16 @@ export class CanonicalSink {
   private buffer: Buffer;
   length = 0;
 
-  /** `expectedBytes`: the elements' own bytes, which their canonical form rarely exceeds (it drops whitespace and empties). */
-  constructor(expectedBytes: number) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(expectedBytes, 1024));
+  /**
+   * `expectedBytes`: the elements' own bytes, which their canonical form
+   * rarely exceeds (it drops whitespace and empties). `spare`: a buffer to
+   * write into when it is that large (one the reader has finished with).
+   */
+  constructor(expectedBytes: number, spare?: ArrayBuffer) {
+    this.buffer =
+      spare && spare.byteLength >= expectedBytes
+        ? Buffer.from(spare)
+        : Buffer.allocUnsafeSlow(Math.max(expectedBytes, 1024));
   }
 
   /** Appends the text; returns its bytes (valid until the next write). */

@@ -43,11 +43,18 @@ export type BatchResult =
     }
   | { ok: false; fault: ElementFault };
 
-export function packBatch(elements: readonly SplitElement[]): ElementBatch {
+/**
+ * `allocate` gives the buffer for the elements' bytes, at least `size` long:
+ * its own ArrayBuffer (never a slice of Node's shared pool), since it is
+ * transferred; element-workers.ts passes one that came back from a worker.
+ */
+export function packBatch(
+  elements: readonly SplitElement[],
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): ElementBatch {
   let total = 0;
   for (const element of elements) total += element.bytes.length;
-  // Its own ArrayBuffer (never a slice of Node's shared pool), since it is transferred.
-  const bytes = new Uint8Array(total);
+  const bytes = allocate(total).subarray(0, total);
   const ends = new Uint32Array(elements.length);
   const offsets = new Float64Array(elements.length);
   const indices = new Float64Array(elements.length);
@@ -69,8 +76,8 @@ export function packBatch(elements: readonly SplitElement[]): ElementBatch {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The elements of a batch that came from another thread. */
-export function processBatch(batch: ElementBatch): BatchResult {
+/** The elements of a batch that came from another thread; `spare`: see CanonicalSink. */
+export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchResult {
   const elements: SplitElement[] = [];
   let start = 0;
   for (let k = 0; k < batch.ends.length; k++) {
@@ -84,15 +91,15 @@ export function processBatch(batch: ElementBatch): BatchResult {
     });
     start = end;
   }
-  return processElements(elements);
+  return processElements(elements, spare);
 }
 
 /** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
-export function processElements(split: readonly SplitElement[]): BatchResult {
+export function processElements(split: readonly SplitElement[], spare?: ArrayBuffer): BatchResult {
   const elements: WireElement[] = [];
   let bytes = 0;
   for (const element of split) bytes += element.bytes.length;
-  const sink = new CanonicalSink(bytes);
+  const sink = new CanonicalSink(bytes, spare);
   for (const { index, offset, bytes, members, longNumbers } of split) {
     let text: string;
     try {

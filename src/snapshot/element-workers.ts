@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type BatchResult, packBatch } from './element-batch.ts';
+import { type BatchResult, type ElementBatch, packBatch } from './element-batch.ts';
 import type { SplitElement } from './split-covered-entities.ts';
 
 // The worker module beside this one: element-worker.ts where the sources run as TypeScript, element-worker.js
@@ -32,12 +32,25 @@ export function elementWorkersAvailable(): boolean {
 /** Node 24 runs a TypeScript entry itself: the worker starts without tsx's hooks. */
 const nodeStripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
 
+/**
+ * A worker's young generation, in MB (three semi-spaces' worth: V8 copies
+ * survivors between two). V8 would let it grow to 64 MB semi-spaces, ≈ 130
+ * MB of new space per worker, for a few MB of live data (one batch and the
+ * trees parsed from it). At 24 MB a full-scale re-diff measured the same CPU
+ * as at 48 MB (median of 3, 6.9 s against 7.0 s) and ≈ 100 MB less peak RSS
+ * than uncapped; at 4 MB collections took a fifth of a worker's time. The
+ * old generation is left uncapped: a legitimately large entity must not
+ * make a worker fail.
+ */
+const workerYoungGenerationMb = 24;
+
 function startWorker(): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: workerYoungGenerationMb };
   // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
-  if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [] });
+  if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [], resourceLimits });
   return compiled || nodeStripsTypes
-    ? new Worker(sourceEntry)
-    : new Worker(workerBootstrap(), { eval: true });
+    ? new Worker(sourceEntry, { resourceLimits })
+    : new Worker(workerBootstrap(), { eval: true, resourceLimits });
 }
 
 /**
@@ -50,6 +63,58 @@ function startWorker(): Worker {
 function workerBootstrap(): string {
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
   return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(sourceEntry))});`;
+}
+
+/**
+ * A batch for a worker, with a buffer to write the canonical JSON into
+ * (see CanonicalSink), when the reader has one to spare.
+ */
+export interface BatchRequest {
+  batch: ElementBatch;
+  spare: ArrayBuffer | undefined;
+}
+
+/** A worker's answer to a batch: its result, and the batch's buffer handed back to be filled again. */
+export interface BatchAnswer {
+  result: BatchResult;
+  spare: ArrayBuffer;
+}
+
+/**
+ * Buffers the workers and the reader are done with, kept for the next
+ * batches: the batches' bytes and the canonical JSON of their results then
+ * go back and forth in the same few buffers, each moved, never copied.
+ * Before, each batch allocated both anew, and a buffer that had crossed
+ * threads was freed only when a full collection found its wrapper, which V8
+ * runs after ≈ 64 MB of them: ≈ 60 MB of dead buffers on each thread, and
+ * the allocator's arenas fragmented around them (docs/performance.md).
+ */
+class SpareBuffers {
+  private readonly spares: ArrayBuffer[] = [];
+  private readonly max: number;
+  private readonly maxBytes: number;
+
+  constructor(max: number, maxBytes: number) {
+    this.max = max;
+    this.maxBytes = maxBytes;
+  }
+
+  /** A spare of at least `size` bytes, else a new buffer with room for a batch's overshoot. */
+  take(size: number): ArrayBuffer {
+    const index = this.spares.findIndex((spare) => spare.byteLength >= size);
+    if (index >= 0) return this.spares.splice(index, 1)[0] as ArrayBuffer;
+    return new ArrayBuffer(Math.ceil(size * 1.25));
+  }
+
+  /** The largest spare, if any: the canonical form is written into it. */
+  takeAny(): ArrayBuffer | undefined {
+    return this.spares.pop();
+  }
+
+  give(spare: ArrayBuffer): void {
+    // A batch with one very large entity leaves a buffer not worth keeping.
+    if (spare.byteLength <= this.maxBytes && this.spares.length < this.max) this.spares.push(spare);
+  }
 }
 
 interface Pending {
@@ -73,9 +138,13 @@ interface Member {
  */
 export class ElementWorkers {
   private readonly members: Member[];
+  private readonly spares: SpareBuffers;
 
-  constructor(count: number) {
+  /** `inFlight`: the batches the caller has outstanding at most; `batchBytes`: their usual size. */
+  constructor(count: number, inFlight: number, batchBytes: number) {
     this.members = Array.from({ length: count }, () => this.startMember());
+    // Two buffers per batch: its bytes and its canonical JSON.
+    this.spares = new SpareBuffers(2 * inFlight, 4 * batchBytes);
   }
 
   process(elements: readonly SplitElement[]): Promise<BatchResult> {
@@ -83,13 +152,21 @@ export class ElementWorkers {
       candidate.pendingBytes < best.pendingBytes ? candidate : best,
     );
     if (member.failure) return Promise.reject(member.failure);
-    const batch = packBatch(elements);
+    const batch = packBatch(elements, (size) => new Uint8Array(this.spares.take(size)));
+    const request: BatchRequest = { batch, spare: this.spares.takeAny() };
     return new Promise<BatchResult>((resolve, reject) => {
       const bytes = batch.bytes.byteLength;
       member.pending.push({ resolve, reject, bytes });
       member.pendingBytes += bytes;
-      member.worker.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+      const moved = [batch.bytes.buffer as ArrayBuffer];
+      if (request.spare) moved.push(request.spare);
+      member.worker.postMessage(request, moved);
     });
+  }
+
+  /** A result's canonical buffer, once nothing refers to it any more: it is written into again. */
+  recycle(buffer: ArrayBuffer): void {
+    this.spares.give(buffer);
   }
 
   /** Stops the workers; batches still outstanding are rejected. */
@@ -109,7 +186,8 @@ export class ElementWorkers {
       pendingBytes: 0,
       failure: undefined,
     };
-    member.worker.on('message', (result: BatchResult) => {
+    member.worker.on('message', ({ result, spare }: BatchAnswer) => {
+      this.spares.give(spare);
       const done = member.pending.shift();
       if (!done) return;
       member.pendingBytes -= done.bytes;

@@ -9,15 +9,43 @@ export type CopyCell = string | number | null;
  * PostgreSQL (≈ 130k rows/s here vs ≈ 90k for unnest inserts, measured).
  * `null` cells are written as SQL NULL.
  */
-export function copyRows(
+export async function copyRows(
   client: pg.ClientBase,
   table: string,
   columns: readonly string[],
   rows: Iterable<ReadonlyArray<CopyCell>>,
+  spares?: CopyBuffers,
 ): Promise<void> {
   const text: Buffer[] = [];
-  appendCopyText(text, copyLines(rows));
-  return submitCopy(client, table, columns, text);
+  appendCopyText(text, copyLines(rows), spares);
+  await submitCopy(client, table, columns, text);
+  spares?.recycle(text);
+}
+
+/** Size of the buffers COPY text is written into. */
+const pieceBytes = 1 << 18;
+const scratch = Buffer.allocUnsafeSlow(pieceBytes);
+
+/**
+ * The buffers of COPYs the server has taken, written into again by the next
+ * COPY on the same connection: an ingest's event batches go through the same
+ * few. A buffer left to the collector is freed only when a full collection
+ * finds it, and V8 waits for ≈ 64 MB of them before it runs one.
+ */
+export class CopyBuffers {
+  readonly #spares: Buffer[] = [];
+
+  take(): Buffer {
+    return this.#spares.pop() ?? Buffer.allocUnsafeSlow(pieceBytes);
+  }
+
+  /** The text of a COPY the server has taken (see submitCopy): nothing refers to its buffers any more. */
+  recycle(text: readonly Buffer[]): void {
+    for (const piece of text) {
+      // A piece larger than usual held one very large cell: not worth keeping.
+      if (piece.buffer.byteLength === pieceBytes) this.#spares.push(Buffer.from(piece.buffer));
+    }
+  }
 }
 
 function* copyLines(rows: Iterable<ReadonlyArray<CopyCell>>): Generator<string> {
@@ -49,30 +77,37 @@ function copyCell(cell: CopyCell): string {
 
 /**
  * Appends lines of COPY text (copyLine's) to text held as UTF-8 buffers of
- * ≈ 32k characters (`text` is the caller's) and returns the bytes
- * appended. Each piece is encoded at once, which keeps the text off V8's
- * heap: held as strings (ropes of one string per line) until sent, the text
- * of a full-scale day-0 projection was copied by every scavenge it lived
- * through. The pieces stay below V8's large-object size (128 kB, a piece
- * of two-byte characters included): flattened pieces of 256k characters
- * went to the old generation, which grew to 250 MB between its collections.
+ * 256 kB (`text` is the caller's) and returns the bytes appended. Each line
+ * is encoded into the buffer at once, which keeps the text off V8's heap:
+ * built as strings joined into pieces, then encoded, the text of a
+ * full-scale day-0 ingest was ≈ 400 MB of strings that lived until their
+ * piece was full, long enough to fill the old generation; the projections'
+ * were copied by every scavenge they lived through (docs/performance.md).
  */
-export function appendCopyText(text: Buffer[], lines: Iterable<string>): number {
+export function appendCopyText(text: Buffer[], lines: Iterable<string>, spares?: CopyBuffers): number {
+  // Without spares, a piece is written in the scratch buffer and copied out at its size: a caller that appends
+  // a few rows at a time (projections/write-behind.ts) must not hold 256 kB for each.
+  const newPiece = (room: number) =>
+    room > pieceBytes ? Buffer.allocUnsafeSlow(room) : spares ? spares.take() : scratch;
   let bytes = 0;
-  const push = (piece: string) => {
-    const encoded = Buffer.from(piece);
-    text.push(encoded);
-    bytes += encoded.length;
+  let piece = newPiece(0);
+  let at = 0;
+  const done = () => {
+    if (at === 0) return;
+    text.push(piece === scratch ? Buffer.from(scratch.subarray(0, at)) : piece.subarray(0, at));
+    bytes += at;
   };
-  let chunk = '';
   for (const line of lines) {
-    chunk += line;
-    if (chunk.length > 1 << 15) {
-      push(chunk);
-      chunk = '';
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    const room = line.length * 3;
+    if (at + room > piece.length) {
+      done();
+      piece = newPiece(room);
+      at = 0;
     }
+    at += piece.write(line, at, 'utf8');
   }
-  if (chunk) push(chunk);
+  done();
   return bytes;
 }
 

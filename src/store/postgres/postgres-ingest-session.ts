@@ -9,7 +9,7 @@ import {
 import { snapshotStreamId } from '../../events/stream-names.ts';
 import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
-import { copyRows } from './copy-rows.ts';
+import { CopyBuffers, copyRows } from './copy-rows.ts';
 import { loadRegistry } from './load-registry.ts';
 import * as plans from './plans.ts';
 import { selectSnapshots } from './select-snapshots.ts';
@@ -27,6 +27,8 @@ export class PostgresIngestSession implements IngestSession {
   readonly #metadataJson: string;
   readonly #registryChanges = new Map<string, RegistryChange>();
   #rawHashes: ReadonlyMap<string, string> = new Map();
+  /** The event batches' COPY text, one batch after another in the same buffers. */
+  readonly #copyBuffers = new CopyBuffers();
   #finished = false;
 
   private readonly client: pg.PoolClient;
@@ -80,6 +82,7 @@ export class PostgresIngestSession implements IngestSession {
         event.dataJson,
         this.#metadataJson,
       ]),
+      this.#copyBuffers,
     ).catch((error: unknown) => {
       throw asConflict(error);
     });

@@ -43,6 +43,8 @@ export interface ReaderSettings {
   maxZipRatio: number;
   /** Worker threads that parse elements; undefined: one per core. */
   workers: number | undefined;
+  /** Element bytes parsed on the reader's own thread before its workers may start. */
+  workersAfterBytes: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export function readReaderSettings(env: NodeJS.ProcessEnv = process.env): Reader
         : positiveInteger(env, 'OPAIS_READER_WORKERS', 0, 0),
     maxElementBytes: positiveInteger(env, 'OPAIS_MAX_ELEMENT_BYTES', 64 * 1024 * 1024),
     maxZipRatio: positiveInteger(env, 'OPAIS_MAX_ZIP_RATIO', 100),
+    workersAfterBytes: positiveInteger(env, 'OPAIS_READER_WORKERS_AFTER_BYTES', 4 * 1024 * 1024, 0),
   };
 }
 

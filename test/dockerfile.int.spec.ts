@@ -65,7 +65,10 @@ describe('the Dockerfile and the compiled CLI it runs', () => {
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect((await opais(['--version'], process.env)).stdout).toBe(`${version}\n`);
     const file = writeSnapshot(tempDir(), 'day0.json', coveredEntities(300));
-    const ingest = await opais(['ingest', file, '--as-of', '2026-11-01', '--json'], envFor(database));
+    const ingest = await opais(['ingest', file, '--as-of', '2026-11-01', '--json'], {
+      ...envFor(database),
+      OPAIS_READER_WORKERS_AFTER_BYTES: '0',
+    });
     expect(JSON.parse(ingest.stdout)).toMatchObject({ registered: 300, alreadyApplied: false });
     const status = await opais(['status', '--json'], envFor(database));
     expect(status.stdout).toContain('"snapshots"');

@@ -98,7 +98,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
         const client = createS3Client(moto.env);
         await createBucket(client, 'exports');
         const key = 'daily/OPA_CE_DAILY_PUBLIC_2026-11-26.zip';
-        // Large enough (≈ 1 MB) for the reader to hand batches to its workers, which start only for those.
+        // ≈ 1 MB, every element to parse: with OPAIS_READER_WORKERS_AFTER_BYTES=0 the workers start at once.
         const entities = coveredEntities(3000);
         await putObject(client, 'exports', key, await zipOf(snapshotJson(entities)));
         const event = {
@@ -111,6 +111,7 @@ describe('the Lambda bundle (dist/lambda/handler.zip)', () => {
           ...moto.env,
           DATABASE_URL: testDatabaseUrl,
           OPAIS_SCHEMA: database.schema,
+          OPAIS_READER_WORKERS_AFTER_BYTES: '0',
         });
         const { result: withoutWorkers } = await invoke(event, {
           ...moto.env,

@@ -22,7 +22,7 @@ function streamOf(bytes: Buffer, chunkBytes = 100_000): Readable {
 
 async function readAll(bytes: Buffer, workers: number): Promise<SnapshotElement[]> {
   const elements: SnapshotElement[] = [];
-  for await (const element of readSnapshotElements(streamOf(bytes), file, { workers }))
+  for await (const element of readSnapshotElements(streamOf(bytes), file, { workers, workersAfterBytes: 0 }))
     elements.push(element);
   return elements;
 }
@@ -110,11 +110,34 @@ describe('readSnapshotElements with worker threads', () => {
     );
   });
 
+  it('starts no workers for a day on which few elements changed, and starts them when most must be parsed', async () => {
+    const known = new Map<string, string>();
+    const elements = await readAll(document, 0);
+    // Every entity but one in ten known by its raw hash: a tenth of the bytes to parse, like a delta (≈ 2%).
+    elements.forEach((element, index) => {
+      if (element.kind === 'entity' && element.rawHash && index % 10 !== 0)
+        known.set(element.rawHash, `stream-${index}`);
+    });
+    const mostThreads = async (knownElements: Map<string, string>) => {
+      let most = 0;
+      for await (const _ of readSnapshotElements(streamOf(document), file, {
+        workers: 2,
+        workersAfterBytes: 0,
+        knownElements,
+      }))
+        most = Math.max(most, threadCount());
+      return most;
+    };
+    const before = await settledThreadCount(threadCount());
+    expect(await mostThreads(known)).toBe(before);
+    expect(await mostThreads(new Map())).toBeGreaterThanOrEqual(before + 2);
+  });
+
   it('stops its workers when the consumer stops early or the read fails', async () => {
     const before = threadCount();
     const json = streamOf(document);
     let seen = 0;
-    for await (const _ of readSnapshotElements(json, file, { workers: 2 })) {
+    for await (const _ of readSnapshotElements(json, file, { workers: 2, workersAfterBytes: 0 })) {
       if (seen === 0) expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
       if (++seen === 5) break;
     }

@@ -24,16 +24,21 @@ export interface ReadSnapshotOptions {
   knownElements?: ReadonlyMap<string, string>;
   /** The largest element held (default: OPAIS_MAX_ELEMENT_BYTES, see readReaderSettings). */
   maxElementBytes?: number;
+  /**
+   * Element bytes parsed on this thread before the workers may start
+   * (default: OPAIS_READER_WORKERS_AFTER_BYTES, 4 MiB). They start once at
+   * least this many, and a quarter of the bytes read, had to be parsed:
+   * starting two costs ≈ 0.5–1 s of CPU (each loads and compiles the
+   * reader), which, when they were started for the last batches of a daily
+   * delta (≈ 2% of it parsed, 8.4 MB at full scale), lay on the delta's
+   * critical path (2.5–2.9 s without workers, 2.8–3.9 s with them). A file
+   * parsed whole starts them after its first 1%.
+   */
+  workersAfterBytes?: number;
 }
 
 /** Elements are processed in batches of about this many bytes. */
 const batchBytes = 512 * 1024;
-/**
- * A batch with fewer bytes to parse than this (most of it known by its raw
- * hash: a daily delta) is parsed here; a round trip to a worker would cost
- * more than it saves.
- */
-const minWorkerBatchBytes = batchBytes / 4;
 /** Batches a worker may have outstanding before reading waits for the oldest. */
 const batchesPerWorker = 3;
 /** Each worker costs its own heap; more than this is not worth it for one export. */
@@ -72,8 +77,11 @@ export async function* readSnapshotElements(
   const known = options.knownElements;
   const settings = readReaderSettings();
   const workerCount = options.workers ?? settings.workers ?? defaultWorkerCount();
-  // Started at the first batch worth sending: a day of byte-identical elements never needs them.
+  const workersAfterBytes = options.workersAfterBytes ?? settings.workersAfterBytes;
+  // Started once enough has been parsed here (see workersAfterBytes).
   let workers: ElementWorkers | undefined;
+  let parsedHere = 0;
+  let readHere = 0;
   // Results wait here in file order; a slow batch at the head holds back at most this many behind it.
   const maxQueued = batchesPerWorker * workerCount + 2;
   const splitter = new CoveredEntitiesSplitter(fileName, {
@@ -92,11 +100,17 @@ export async function* readSnapshotElements(
     const merge = withRawHashes(rawHashes, knownOnes);
     batch = [];
     const parseBytes = toParseBytes;
+    const size = batchSize;
     batchSize = 0;
     toParseBytes = 0;
     rawHashes = [];
     knownOnes = [];
-    if (elements.length === 0 || workerCount === 0 || parseBytes < minWorkerBatchBytes) {
+    if (workers === undefined) {
+      parsedHere += parseBytes;
+      readHere += size;
+    }
+    const worthWorkers = parsedHere >= workersAfterBytes && parsedHere * 4 >= readHere;
+    if (elements.length === 0 || workerCount === 0 || (workers === undefined && !worthWorkers)) {
       queue.push({
         result: Promise.resolve(elements.length ? processElements(elements) : noElements),
         merge,

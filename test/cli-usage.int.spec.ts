@@ -24,6 +24,16 @@ describe('opais usage', () => {
     expect(run.stderr).toContain('Usage: opais');
   });
 
+  it('lists every command in --help, though it loads only the named one to run it', async () => {
+    const run = await runOpais(['--help'], process.env);
+    expect(run.code).toBe(0);
+    const commands = [
+      ...['ingest', 'status', 'events', 'migrate', 'watch', 'fetch', 'serve', 'project', 'rebuild'],
+      ...['verify', 'history', 'copy-events', 'export', 'subscriptions', 'deliver', 'changes', 'report'],
+    ];
+    for (const command of commands) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
   it('names every source kind in ingest --help', async () => {
     const run = await runOpais(['ingest', '--help'], process.env);
     expect(run.code).toBe(0);

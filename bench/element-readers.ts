@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { SnapshotElement } from '../src/snapshot/snapshot-element.ts';
 
-/** `known`: raw hash → stream id of the registry's current entities, which our reader need not parse. */
-export type ElementReader = (
-  path: string,
-  known: ReadonlyMap<string, string>,
-) => AsyncIterable<SnapshotElement>;
+/** Raw and layout-free hash → stream id of the registry's current entities, which our reader need not parse. */
+export interface KnownElements {
+  knownElements: ReadonlyMap<string, string>;
+  knownLayouts: ReadonlyMap<string, string>;
+}
+
+export type ElementReader = (path: string, known: KnownElements) => AsyncIterable<SnapshotElement>;
 
 /**
  * The readers the bench compares, each turning a snapshot file into its
@@ -15,9 +17,9 @@ export type ElementReader = (
 const loaders = {
   async ours(): Promise<ElementReader> {
     const { readSnapshotElements } = await import('../src/snapshot/read-snapshot-elements.ts');
-    return (path, known) => readSnapshotElements(createReadStream(path), path, { knownElements: known });
+    return (path, known) => readSnapshotElements(createReadStream(path), path, known);
   },
-  // Without the raw-hash fast path: every element parsed, checked, canonicalised and hashed.
+  // Without the fast paths (raw and layout-free hashes): every element parsed, checked, canonicalised and hashed.
   async 'ours-parse-all'(): Promise<ElementReader> {
     const { readSnapshotElements } = await import('../src/snapshot/read-snapshot-elements.ts');
     return (path) => readSnapshotElements(createReadStream(path), path);

@@ -12,7 +12,8 @@ export async function registryFile(
   context: BenchContext,
   day: PreparedSeries['days'][number],
 ): Promise<string> {
-  const path = `${day.path}.registry.tsv`;
+  // Named for its columns: a file of an older layout (without layout-free hashes) is not read as this one.
+  const path = `${day.path}.registry-layout-free.tsv`;
   if (existsSync(path)) return path;
   context.log(`computing the content hashes of ${day.file} (once) ...`);
   const result = await context.runChild('bench/children/rediff.ts', [

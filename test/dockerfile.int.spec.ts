@@ -54,7 +54,9 @@ describe('the Dockerfile and the compiled CLI it runs', () => {
     expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist\/app\/src \.\/src$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/src\/cli\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(
+      /^ENTRYPOINT \["node", "--max-semi-space-size=16", "\/app\/src\/cli\/main\.js"\]$/m,
+    );
     // No download without a checksum: no ADD of a URL, no curl or wget.
     expect(dockerfile).not.toMatch(/^ADD\s+https?:/m);
     expect(dockerfile).not.toMatch(/\b(curl|wget)\b/);

@@ -21,6 +21,7 @@ import { encodeCursor } from '../../src/api/cursor.ts';
 import { parseEntityStreamId } from '../../src/events/stream-names.ts';
 import { readFeedHead } from '../../src/feed/change-feed-queries.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
+import { nodeOptions } from '../../src/node-options.ts';
 import { readReport } from '../../src/report/read-report.ts';
 import { renderReport } from '../../src/report/render-report.ts';
 import { fileSource } from '../../src/source/file-source.ts';
@@ -197,7 +198,17 @@ async function benchReports(
       const started = performance.now();
       await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', 'report', '--as-of', asOf, '--out', '/dev/null'],
+        [
+          ...nodeOptions,
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'report',
+          '--as-of',
+          asOf,
+          '--out',
+          '/dev/null',
+        ],
         { cwd: repositoryRoot, env: { ...process.env, ...schema.env } },
       );
       cli.push(performance.now() - started);
@@ -225,7 +236,7 @@ function load(url: string, scenario: Scenario, seconds: number): Promise<autocan
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--rate-limit', '0'],
+    [...nodeOptions, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--rate-limit', '0'],
     {
       cwd: repositoryRoot,
       env: { ...process.env, ...env, LOG_LEVEL: 'warn' },

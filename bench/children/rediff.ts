@@ -5,6 +5,8 @@
  * removed ones). Prints the timing of that pass and the counts.
  *
  *   rediff.ts --reader ours|stream-json|json-parse --file F [--registry R.tsv] [--save-registry OUT.tsv]
+ *
+ * R.tsv: stream id, content hash, raw hash, layout-free hash, tab-separated.
  */
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -28,15 +30,17 @@ if (!isReaderName(values.reader) || !values.file) {
 
 await initContentHash();
 const read = await loadElementReader(values.reader);
-// The registry as an ingest holds it: stream id → content hash, and raw hash → stream id, loaded before the clock starts.
+// The registry as an ingest holds it: stream id → content hash, and raw and layout-free hash → stream id,
+// loaded before the clock starts.
 const registry = new Map<string, string>();
-const known = new Map<string, string>();
+const known = { knownElements: new Map<string, string>(), knownLayouts: new Map<string, string>() };
 if (values.registry) {
   for (const line of (await readFile(values.registry, 'utf8')).split('\n')) {
-    const [streamId, contentHash, rawHash] = line.split('\t');
+    const [streamId, contentHash, rawHash, layoutFreeHash] = line.split('\t');
     if (!streamId || !contentHash) continue;
     registry.set(streamId, contentHash);
-    if (rawHash) known.set(rawHash, streamId);
+    if (rawHash) known.knownElements.set(rawHash, streamId);
+    if (layoutFreeHash) known.knownLayouts.set(layoutFreeHash, streamId);
   }
 }
 const saved = values['save-registry'] ? createWriteStream(values['save-registry']) : undefined;
@@ -51,7 +55,7 @@ for await (const element of read(values.file, known)) {
     continue;
   }
   if (element.kind === 'known') {
-    // Byte-identical to the registry's element of this stream: unchanged without parsing.
+    // The registry's element of this stream, byte for byte or laid out anew: unchanged without parsing.
     seen.add(element.streamId);
     counts.unchanged += 1;
     continue;
@@ -62,7 +66,9 @@ for await (const element of read(values.file, known)) {
   if (previous === undefined) counts.registered += 1;
   else if (previous === element.contentHash) counts.unchanged += 1;
   else counts.changed += 1;
-  saved?.write(`${streamId}\t${element.contentHash}\t${element.rawHash ?? ''}\n`);
+  saved?.write(
+    `${streamId}\t${element.contentHash}\t${element.rawHash ?? ''}\t${element.layoutFreeHash ?? ''}\n`,
+  );
 }
 for (const streamId of registry.keys()) if (!seen.has(streamId)) counts.removed += 1;
 const wallMs = performance.now() - started;

@@ -8,6 +8,7 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { nodeOptions } from '../../src/node-options.ts';
 import type { Database } from './database.ts';
 import type { Network } from './network.ts';
 
@@ -97,7 +98,7 @@ export class OpaisFunction extends Construct {
         // RDS certificates are in the runtime's CA bundle, which Node.js loads only when asked.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         PGSSLMODE: 'verify-full',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...nodeOptions].join(' '),
         ...props.environment,
       },
     });

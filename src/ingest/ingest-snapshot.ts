@@ -12,6 +12,7 @@ import { readSnapshotElements } from '../snapshot/read-snapshot-elements.ts';
 import type { SnapshotElement } from '../snapshot/snapshot-element.ts';
 import type { SnapshotSource } from '../source/snapshot-source.ts';
 import type {
+  ElementHashes,
   EventStore,
   IngestSession,
   NewEntityEvent,
@@ -153,7 +154,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     const diff = await diffElements(
       session,
       registry,
-      readSnapshotElements(json, options.source.name, { knownElements: knownElements(registry) }),
+      readSnapshotElements(json, options.source.name, knownElements(registry)),
       progress,
     );
 
@@ -193,7 +194,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     }
 
     await session.discard(diff.conflicting);
-    await session.recordRawHashes(diff.rawHashes);
+    await session.recordElementHashes(diff.elementHashes);
     // In stream-id order: the registry comes in the store's physical row order, which differs between a store
     // that saw killed or aborted ingests and one that did not, and the log must not depend on it.
     const removals = [...removedStreams(registry, diff.seen)].sort();
@@ -262,7 +263,7 @@ async function diffElements(
   let pending: PendingEntity[] = [];
   let pendingBytes = 0;
 
-  const rawHashes = new Map<string, string>();
+  const elementHashes = new Map<string, ElementHashes>();
   const memberPaths = new MemberPaths();
   // One batch's events are written while the next batch is read: PostgreSQL
   // turns JSON into jsonb on its own core meanwhile.
@@ -293,7 +294,7 @@ async function diffElements(
         counts.duplicates += 1;
       } else if (!first.conflict) {
         first.conflict = true;
-        rawHashes.delete(key.streamId);
+        elementHashes.delete(key.streamId);
         problems.push({
           code: 'CONFLICTING_DUPLICATE',
           index: element.index,
@@ -315,10 +316,9 @@ async function diffElements(
       conflict: false,
     });
     counts[outcome] += 1;
-    if (element.kind === 'known') continue;
-    if (element.rawHash !== undefined && element.rawHash !== previous?.rawHash)
-      rawHashes.set(key.streamId, element.rawHash);
-    if (outcome === 'unchanged') continue;
+    const hashes = elementHashesOf(element, previous);
+    if (hashes) elementHashes.set(key.streamId, hashes);
+    if (element.kind === 'known' || outcome === 'unchanged') continue;
     pending.push({ element, streamId: key.streamId, outcome });
     pendingBytes += element.canonicalJson.length;
     if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
@@ -335,7 +335,30 @@ async function diffElements(
     counts.skipped += entry.elements;
     counts.duplicates -= entry.identicalRepeats;
   }
-  return { counts, problems, seen, conflicting, rawHashes, memberPaths, entities: counts.entities };
+  return { counts, problems, seen, conflicting, elementHashes, memberPaths, entities: counts.entities };
+}
+
+/**
+ * The hashes to record for an element's stream, when they differ from the
+ * registry's: a parsed element's own; a known one's raw hash, when it was
+ * recognised by its layout-free hash (which stays the registry's).
+ */
+function elementHashesOf(
+  element: Exclude<SnapshotElement, { kind: 'problem' }>,
+  previous: RegistryEntry | undefined,
+): ElementHashes | undefined {
+  if (element.kind === 'known') {
+    if (element.rawHash === previous?.rawHash) return undefined;
+    return { rawHash: element.rawHash, ...layoutFreeOf(previous) };
+  }
+  const { rawHash, layoutFreeHash } = element;
+  if (rawHash === undefined) return undefined;
+  if (rawHash === previous?.rawHash && layoutFreeHash === previous?.layoutFreeHash) return undefined;
+  return { rawHash, ...layoutFreeOf(element) };
+}
+
+function layoutFreeOf(holder: { layoutFreeHash?: string } | undefined) {
+  return holder?.layoutFreeHash === undefined ? {} : { layoutFreeHash: holder.layoutFreeHash };
 }
 
 /** The key and content hash of an element; a known element's are the registry's. */
@@ -348,13 +371,16 @@ function keyOf(element: Exclude<SnapshotElement, { kind: 'problem' }>, registry:
   return { streamId: element.streamId, id340B, ceId, contentHash };
 }
 
-/** Raw hash → stream of the current entities: what the reader may recognise without parsing. */
-function knownElements(registry: Registry): Map<string, string> {
-  const known = new Map<string, string>();
+/** Raw and layout-free hash → stream of the current entities: what the reader may recognise without parsing. */
+function knownElements(registry: Registry) {
+  const knownElements = new Map<string, string>();
+  const knownLayouts = new Map<string, string>();
   for (const [streamId, entry] of registry) {
-    if (entry.isCurrent && entry.rawHash) known.set(entry.rawHash, streamId);
+    if (!entry.isCurrent) continue;
+    if (entry.rawHash) knownElements.set(entry.rawHash, streamId);
+    if (entry.layoutFreeHash) knownLayouts.set(entry.layoutFreeHash, streamId);
   }
-  return known;
+  return { knownElements, knownLayouts };
 }
 
 async function toEvents(

@@ -1,4 +1,5 @@
 import { CanonicalSink } from './canonical-sink.ts';
+import { layoutFreeHash } from './layout-free-hash.ts';
 import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
 import { type EntityElement, type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
 import type { SplitElement } from './split-covered-entities.ts';
@@ -23,6 +24,9 @@ export interface ElementBatch {
   longNumbers: Uint8Array;
 }
 
+/** Layout-free hashes (a Set, or the keys of a Map) of elements that need not be parsed. */
+export type Recognisable = Pick<ReadonlySet<string>, 'has'>;
+
 /** Where an element is broken, to become a snapshotMalformed error with the file name. */
 export interface ElementFault {
   index: number;
@@ -32,7 +36,14 @@ export interface ElementFault {
 
 /** An entity as it leaves processElements: its canonical JSON ends at `canonicalEnd` in the batch's bytes. */
 export type WireEntity = Omit<EntityElement, 'canonicalJson'> & { canonicalEnd: number };
-export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity;
+/** An element recognised by its layout-free hash, not parsed; the reader knows the stream it belongs to. */
+export interface WireRecognised {
+  kind: 'recognised';
+  index: number;
+  offset: number;
+  layoutFreeHash: string;
+}
+export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity | WireRecognised;
 
 export type BatchResult =
   | {
@@ -76,8 +87,15 @@ export function packBatch(
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The elements of a batch that came from another thread; `spare`: see CanonicalSink. */
-export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchResult {
+/**
+ * The elements of a batch that came from another thread; `spare`: see
+ * CanonicalSink; `recognisable`: see processElements.
+ */
+export function processBatch(
+  batch: ElementBatch,
+  spare?: ArrayBuffer,
+  recognisable?: Recognisable,
+): BatchResult {
   const elements: SplitElement[] = [];
   let start = 0;
   for (let k = 0; k < batch.ends.length; k++) {
@@ -91,16 +109,30 @@ export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchRes
     });
     start = end;
   }
-  return processElements(elements, spare);
+  return processElements(elements, spare, recognisable);
 }
 
-/** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
-export function processElements(split: readonly SplitElement[], spare?: ArrayBuffer): BatchResult {
+/**
+ * Decodes (strict UTF-8), parses, checks, canonicalises and hashes each
+ * element; stops at the first fault. An element whose layout-free hash is
+ * in `recognisable` (those of the registry's current entities) is only
+ * recognised, not parsed (see layoutFreeHash).
+ */
+export function processElements(
+  split: readonly SplitElement[],
+  spare?: ArrayBuffer,
+  recognisable?: Recognisable,
+): BatchResult {
   const elements: WireElement[] = [];
   let bytes = 0;
   for (const element of split) bytes += element.bytes.length;
   const sink = new CanonicalSink(bytes, spare);
   for (const { index, offset, bytes, members, longNumbers } of split) {
+    const layoutFree = layoutFreeHash(bytes);
+    if (layoutFree !== undefined && recognisable?.has(layoutFree)) {
+      elements.push({ kind: 'recognised', index, offset, layoutFreeHash: layoutFree });
+      continue;
+    }
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -114,7 +146,11 @@ export function processElements(split: readonly SplitElement[], spare?: ArrayBuf
       const element = toSnapshotElement(text, index, offset, { members, longNumbers }, sink);
       if (element.kind === 'entity') {
         const { canonicalJson: _written, ...entity } = element;
-        elements.push({ ...entity, canonicalEnd: sink.length });
+        elements.push({
+          ...entity,
+          ...(layoutFree === undefined ? {} : { layoutFreeHash: layoutFree }),
+          canonicalEnd: sink.length,
+        });
       } else elements.push(element);
     } catch (error) {
       // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.

@@ -110,6 +110,32 @@ describe('readSnapshotElements with worker threads', () => {
     );
   });
 
+  it('recognises the same elements laid out anew with 1 thread and with 2 workers, and parses the rest alike', async () => {
+    const knownLayouts = new Map<string, string>();
+    (await readAll(document, 0)).forEach((element, index) => {
+      // Every entity but one in seven, as if those had changed since.
+      if (element.kind === 'entity' && element.layoutFreeHash && index % 7 !== 0)
+        knownLayouts.set(element.layoutFreeHash, `stream-${index}`);
+    });
+    const minified = Buffer.from(snapshotText(snapshot, { minified: true }));
+    const read = async (workers: number) => {
+      const elements: SnapshotElement[] = [];
+      for await (const element of readSnapshotElements(streamOf(minified), file, {
+        workers,
+        workersAfterBytes: 0,
+        knownLayouts,
+      }))
+        elements.push(plain(element));
+      return elements;
+    };
+    const single = await read(0);
+    expect(single.filter((element) => element.kind === 'known')).toHaveLength(knownLayouts.size);
+    expect(
+      single.every((element) => element.kind !== 'known' || element.streamId === `stream-${element.index}`),
+    ).toBe(true);
+    expect(await read(2)).toEqual(single);
+  });
+
   it('starts no workers for a day on which few elements changed, and starts them when most must be parsed', async () => {
     const known = new Map<string, string>();
     const elements = await readAll(document, 0);

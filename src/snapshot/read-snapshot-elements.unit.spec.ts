@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OpaisError } from '../errors.ts';
 import { canonicalEntityJson } from './canonicalise.ts';
 import { contentHash, initContentHash } from './content-hash.ts';
-import { readSnapshotElements } from './read-snapshot-elements.ts';
-import type { SnapshotElement } from './snapshot-element.ts';
+import { type ReadSnapshotOptions, readSnapshotElements } from './read-snapshot-elements.ts';
+import type { EntityElement, SnapshotElement } from './snapshot-element.ts';
 
 const file = 'snapshot.json';
 
@@ -19,6 +19,14 @@ function streamOf(document: string | Buffer, chunkBytes = 7): Readable {
 async function read(document: string | Buffer): Promise<SnapshotElement[]> {
   const elements: SnapshotElement[] = [];
   for await (const element of readSnapshotElements(streamOf(document), file, { workers: 0 }))
+    elements.push(element);
+  return elements;
+}
+
+/** The elements of a document read on this thread with these options. */
+async function readWith(document: string, options: ReadSnapshotOptions): Promise<SnapshotElement[]> {
+  const elements: SnapshotElement[] = [];
+  for await (const element of readSnapshotElements(streamOf(document), file, { workers: 0, ...options }))
     elements.push(element);
   return elements;
 }
@@ -55,6 +63,7 @@ describe('readSnapshotElements (on this thread)', () => {
         contentHash: contentHash(canonicalJson),
         canonicalJson,
         rawHash: expect.stringMatching(/^[0-9a-f]{32}$/),
+        layoutFreeHash: expect.stringMatching(/^[0-9a-f]{16}$/),
       },
       {
         kind: 'problem',
@@ -207,17 +216,14 @@ describe('values JSON.parse would silently change', () => {
   });
 });
 
-describe('elements known by their raw bytes', () => {
-  const entity = (id: string, name: string) => `{"id340B":"${id}","ceId":1,"name":"${name}"}`;
+const entity = (id: string, name: string) => `{"id340B":"${id}","ceId":1,"name":"${name}"}`;
 
+describe('elements known by their raw bytes', () => {
   it('are yielded as known, without parsing, in file order among the parsed ones', async () => {
-    const first: SnapshotElement[] = [];
-    for await (const element of readSnapshotElements(
-      streamOf(`{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b')},${entity('C', 'c')}]}`),
-      file,
-      { workers: 0 },
-    ))
-      first.push(element);
+    const first = await readWith(
+      `{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b')},${entity('C', 'c')}]}`,
+      {},
+    );
     const rawHashes = first.map((element) => (element.kind === 'entity' ? element.rawHash : undefined));
     expect(rawHashes.every((hash) => typeof hash === 'string' && hash.length === 32)).toBe(true);
 
@@ -225,15 +231,10 @@ describe('elements known by their raw bytes', () => {
       [rawHashes[0] as string, 'coveredEntity-A.1'],
       [rawHashes[2] as string, 'coveredEntity-C.1'],
     ]);
-    const second: SnapshotElement[] = [];
-    for await (const element of readSnapshotElements(
-      streamOf(
-        `{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b2')},${entity('C', 'c')}, ${entity('A', 'a')}]}`,
-      ),
-      file,
-      { workers: 0, knownElements: known },
-    ))
-      second.push(element);
+    const second = await readWith(
+      `{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b2')},${entity('C', 'c')}, ${entity('A', 'a')}]}`,
+      { knownElements: known },
+    );
     expect(second.map((element) => [element.kind, element.index])).toEqual([
       ['known', 0],
       ['entity', 1],
@@ -245,5 +246,46 @@ describe('elements known by their raw bytes', () => {
       id340B: 'B',
       rawHash: expect.not.stringMatching(rawHashes[1] as string),
     });
+  });
+});
+
+describe('elements laid out anew', () => {
+  const relaidOut = (id: string, name: string) =>
+    `{\n  "name" : "${name}",\n  "ceId" : 1,\n  "id340B" : "${id}"\n}`;
+
+  it('are recognised by their layout-free hash without parsing, and keep their own raw hash', async () => {
+    const first = await readWith(
+      `{"coveredEntities":[${entity('A', 'a')},${entity('B', 'b')},${entity('C', 'c')}]}`,
+      {},
+    );
+    const entities = first.filter((element) => element.kind === 'entity');
+    expect(entities.map((element) => element.layoutFreeHash)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{16}$/),
+      expect.stringMatching(/^[0-9a-f]{16}$/),
+      expect.stringMatching(/^[0-9a-f]{16}$/),
+    ]);
+    const [a, b, c] = entities;
+    const knownLayouts = new Map([
+      [a?.layoutFreeHash as string, 'coveredEntity-A.1'],
+      [b?.layoutFreeHash as string, 'coveredEntity-B.1'],
+      [c?.layoutFreeHash as string, 'coveredEntity-C.1'],
+    ]);
+    const second = await readWith(
+      `{"coveredEntities":[${relaidOut('A', 'a')},${relaidOut('B', 'b2')},${entity('C', 'c')}]}`,
+      { knownElements: new Map([[c?.rawHash as string, 'coveredEntity-C.1']]), knownLayouts },
+    );
+    expect(second.map((element) => [element.kind, element.index])).toEqual([
+      ['known', 0],
+      ['entity', 1],
+      ['known', 2],
+    ]);
+    expect(second[0]).toMatchObject({
+      streamId: 'coveredEntity-A.1',
+      rawHash: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(second[0]).not.toMatchObject({ rawHash: a?.rawHash });
+    expect(second[1]).toMatchObject({ id340B: 'B' });
+    expect((second[1] as EntityElement).layoutFreeHash).not.toBe(b?.layoutFreeHash);
+    expect(second[2]).toMatchObject({ streamId: 'coveredEntity-C.1', rawHash: c?.rawHash });
   });
 });

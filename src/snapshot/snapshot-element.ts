@@ -8,7 +8,11 @@ import { validateEntity } from './validate-entity.ts';
 /** One element of `coveredEntities`, parsed, checked, canonicalised and hashed. */
 export type SnapshotElement =
   | EntityElement
-  /** Byte-identical to the previous snapshot's element of this stream: same key, same content, not parsed. */
+  /**
+   * The previous snapshot's element of this stream, byte for byte or laid
+   * out anew (see layoutFreeHash): same key, same content, not parsed.
+   * `rawHash`: this element's.
+   */
   | { kind: 'known'; index: number; offset: number; streamId: string; rawHash: string }
   | { kind: 'problem'; index: number; offset: number; problem: DataQualityProblem };
 
@@ -22,6 +26,8 @@ export interface EntityElement {
   canonicalJson: string;
   /** Hash of the element's bytes in the file (set by the reader; see rawHash). */
   rawHash?: string;
+  /** Hash of its value, whatever the layout (see layoutFreeHash); absent when its bytes break the grammar. */
+  layoutFreeHash?: string;
 }
 
 /** What the splitter found in an element's bytes (see SplitElement). */

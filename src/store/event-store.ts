@@ -149,6 +149,19 @@ export interface RegistryEntry {
   isCurrent: boolean;
   /** Hash of the entity's bytes in the last snapshot that listed it (see rawHash in src/snapshot/content-hash.ts). */
   rawHash?: string;
+  /** Hash of the same element's value, whatever its layout (see src/snapshot/layout-free-hash.ts). */
+  layoutFreeHash?: string;
+}
+
+/**
+ * How an entity's element stood in the last snapshot, for the next
+ * snapshot's reader to recognise it without parsing: a cache beside the
+ * registry, not part of the log's fold.
+ */
+export interface ElementHashes {
+  rawHash: string;
+  /** Absent when the element's bytes could not be hashed so (see layoutFreeHash). */
+  layoutFreeHash?: string;
 }
 
 export type Registry = Map<string, RegistryEntry>;
@@ -180,8 +193,11 @@ export interface IngestSession {
     streams: ReadonlyArray<{ streamId: string; streamVersion: number }>,
   ): Promise<Map<string, CanonicalEntity>>;
   append(events: readonly NewEntityEvent[]): Promise<void>;
-  /** Remembers the raw hashes of the elements seen (by stream id), for the next snapshot's fast path. */
-  recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void>;
+  /**
+   * Remembers how the elements seen stood (by stream id), for the next
+   * snapshot's reader: each given stream's hashes replace its entry's.
+   */
+  recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void>;
   /** Takes back what this session appended to these streams (a key found to conflict later in the file). */
   discard(streamIds: readonly string[]): Promise<void>;
   /** Appends SnapshotIngested last and makes everything visible at once. */

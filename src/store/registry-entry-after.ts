@@ -1,7 +1,8 @@
-import type { NewEntityEvent, RegistryEntry } from './event-store.ts';
+import type { NewEntityEvent } from './event-store.ts';
+import type { RegistryChange } from './postgres/write-registry.ts';
 
-/** A stream's registry entry once this event is appended (its raw hash is recorded apart). */
-export function registryEntryAfter(event: NewEntityEvent): Omit<RegistryEntry, 'rawHash'> {
+/** A stream's registry entry once this event is appended (its element's hashes are recorded apart). */
+export function registryEntryAfter(event: NewEntityEvent): RegistryChange {
   return {
     id340B: event.id340B,
     ceId: event.ceId,

@@ -8,6 +8,7 @@ import {
   writeSnapshot,
 } from '../../../test/support/snapshot-fixtures.ts';
 import type { SnapshotIngestedV1, StoredEvent } from '../../events/event-types.ts';
+import { entityStreamId } from '../../events/stream-names.ts';
 import { fileSource } from '../../source/file-source.ts';
 import type { EventStore } from '../../store/event-store.ts';
 import type { EventStoreFactory } from '../../store/testing/describe-event-store.ts';
@@ -16,7 +17,8 @@ import { ingestSnapshot } from '../ingest-snapshot.ts';
 /**
  * The ingest rules (diff outcomes and counts, alreadyApplied, the as-of and
  * mass-removal guards, data-quality problems and conflicting duplicates,
- * malformed files, concurrent ingests, the raw-bytes fast path), run on the
+ * malformed files, concurrent ingests, the fast paths by raw and layout-free
+ * hash), run on the
  * store a factory gives: the in-memory one in the unit tests, PostgreSQL in
  * the integration tests. The cases of one run share a store and build on
  * each other, day by day.
@@ -243,7 +245,7 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
       });
     });
 
-    describe('the raw-bytes fast path', () => {
+    describe('the fast paths (raw and layout-free hashes)', () => {
       it('gives the same outcome as parsing: formatting and member order never count, edits always do', async () => {
         const { store: store2, dispose: dispose2 } = await factory();
         try {
@@ -275,6 +277,55 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
           expect(await run(writeSnapshot(dir, 'fast-5.json', next.slice(0, 30)), 5)).toMatchObject({
             removed: 1,
             unchanged: 30,
+          });
+        } finally {
+          await dispose2();
+        }
+      });
+
+      it('recognises entities laid out anew by their layout-free hash, and records their new raw hashes', async () => {
+        const { store: store2, dispose: dispose2 } = await factory();
+        try {
+          const run = (file: string, n: number) =>
+            ingestSnapshot({ store: store2, source: fileSource(file), asOf: day(n) });
+          const registry = async () => {
+            const session = await store2.beginIngest({ asOf: day(99) });
+            try {
+              return await session.loadRegistry();
+            } finally {
+              await session.abort();
+            }
+          };
+          const entities = coveredEntities(10);
+          const streams = entities.map((entity) =>
+            entityStreamId(entity.id340B as string, entity.ceId as number),
+          );
+          await run(writeSnapshot(dir, 'layout-1.json', entities), 1);
+          const before = await registry();
+          expect(
+            streams.every((stream) => /^[0-9a-f]{16}$/.test(before.get(stream)?.layoutFreeHash ?? '')),
+          ).toBe(true);
+          // Every entity pretty-printed with its members reversed; one of them also edited, one with a null member.
+          const next = entities.map((entity) =>
+            Object.fromEntries(Object.entries(structuredClone(entity)).reverse()),
+          );
+          (next[0] as Record<string, unknown>).name = 'EDITED';
+          (next[1] as Record<string, unknown>).subName = null;
+          expect(await run(writeSnapshot(dir, 'layout-2.json', next, { pretty: true }), 2)).toMatchObject({
+            changed: 1,
+            unchanged: 9,
+          });
+          const after = await registry();
+          const same = (field: 'rawHash' | 'layoutFreeHash') =>
+            streams.map((stream) => after.get(stream)?.[field] === before.get(stream)?.[field]);
+          expect(same('rawHash')).toEqual(Array(10).fill(false));
+          // The edited one and the one with a null member were parsed: their layout-free hashes are the new bytes'.
+          expect(same('layoutFreeHash')).toEqual([false, false, ...Array(8).fill(true)]);
+          // The next day's bytes as on day 2, but one: the raw hashes recorded on day 2 recognise them.
+          (next[2] as Record<string, unknown>).name = 'EDITED TOO';
+          expect(await run(writeSnapshot(dir, 'layout-3.json', next, { pretty: true }), 3)).toMatchObject({
+            changed: 1,
+            unchanged: 9,
           });
         } finally {
           await dispose2();

@@ -3,7 +3,13 @@ import { OpaisError } from '../../errors.ts';
 import type { CanonicalEntity, SnapshotIngestedV1 } from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
 import { stateKey } from '../../events/upcast-entity-changed.ts';
-import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
+import type {
+  AppliedSnapshot,
+  ElementHashes,
+  IngestSession,
+  NewEntityEvent,
+  Registry,
+} from '../event-store.ts';
 import type { RegistryChange } from '../postgres/write-registry.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { findSnapshotBySha256, lastSnapshot } from './list-snapshots.ts';
@@ -31,7 +37,7 @@ export class KurrentDbIngestSession implements IngestSession {
   /** The last version each stream takes in this session. */
   readonly #versions = new Map<string, number>();
   readonly #registryChanges = new Map<string, RegistryChange>();
-  #rawHashes: ReadonlyMap<string, string> = new Map();
+  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
   #finished = false;
 
   private readonly log: KurrentLog;
@@ -91,8 +97,8 @@ export class KurrentDbIngestSession implements IngestSession {
     }
   }
 
-  async recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void> {
-    this.#rawHashes = rawHashes;
+  async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
+    this.#elementHashes = hashes;
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
@@ -132,7 +138,7 @@ export class KurrentDbIngestSession implements IngestSession {
       const position = written.position
         ? toGlobalPosition(written.position, `${this.#snapshotStream}@0`)
         : await readHead(this.log);
-      await this.registry.writeRegistry(this.#asOfIso, this.#registryChanges, this.#rawHashes);
+      await this.registry.writeRegistry(this.#asOfIso, this.#registryChanges, this.#elementHashes);
       return {
         asOf: this.asOf,
         sha256: snapshot.sha256,

@@ -1,4 +1,4 @@
-import type { EntityCounts, Registry } from '../event-store.ts';
+import type { ElementHashes, EntityCounts, Registry } from '../event-store.ts';
 import type { RegistryChange } from '../postgres/write-registry.ts';
 
 /**
@@ -17,11 +17,11 @@ export interface LockedRegistry {
   loadRegistry(): Promise<Registry>;
   /** The as-of of the newest registry row (undefined when empty). */
   registryAsOf(): Promise<Date | undefined>;
-  /** Writes one snapshot's changes and raw hashes in one transaction. */
+  /** Writes one snapshot's changes and element hashes in one transaction. */
   writeRegistry(
     asOfIso: string,
     changes: ReadonlyMap<string, RegistryChange>,
-    rawHashes: ReadonlyMap<string, string>,
+    hashes: ReadonlyMap<string, ElementHashes>,
   ): Promise<void>;
   /** Releases the lock. */
   release(): Promise<void>;

@@ -12,6 +12,7 @@ import { snapshotStreamId } from '../../events/stream-names.ts';
 import { type StateRef, stateKey } from '../../events/upcast-entity-changed.ts';
 import type {
   AppliedSnapshot,
+  ElementHashes,
   EventStore,
   IngestSession,
   NewEntityEvent,
@@ -20,6 +21,7 @@ import type {
   RegistryEntry,
 } from '../event-store.ts';
 import { defaultChunkLimits, planEntityChangeChunks } from '../plan-entity-change-chunks.ts';
+import type { RegistryChange } from '../postgres/write-registry.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { withChangeDetail } from '../with-change-detail.ts';
 
@@ -149,8 +151,8 @@ class MemoryIngestSession implements IngestSession {
   readonly #metadataJson: string;
   /** This session's appends, by stream: invisible until commit. */
   readonly #appended = new Map<string, KeptEvent[]>();
-  #rawHashes: ReadonlyMap<string, string> = new Map();
-  readonly #registryChanges = new Map<string, Omit<RegistryEntry, 'rawHash'>>();
+  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
+  readonly #registryChanges = new Map<string, RegistryChange>();
   #finished = false;
 
   private readonly state: MemoryState;
@@ -220,8 +222,8 @@ class MemoryIngestSession implements IngestSession {
     }
   }
 
-  async recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void> {
-    this.#rawHashes = rawHashes;
+  async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
+    this.#elementHashes = hashes;
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
@@ -269,12 +271,17 @@ class MemoryIngestSession implements IngestSession {
     }
     state.snapshots.push(applied);
     for (const [streamId, change] of this.#registryChanges) {
-      const rawHash = this.#rawHashes.get(streamId) ?? state.registry.get(streamId)?.rawHash;
-      state.registry.set(streamId, { ...change, ...(rawHash ? { rawHash } : {}) });
+      // A removal records no hashes: the entry keeps those it had (as in PostgreSQL).
+      const previous = state.registry.get(streamId);
+      const { rawHash, layoutFreeHash } = this.#elementHashes.get(streamId) ?? previous ?? {};
+      state.registry.set(streamId, { ...change, ...withHashes({ rawHash, layoutFreeHash }) });
     }
-    for (const [streamId, rawHash] of this.#rawHashes) {
+    for (const [streamId, hashes] of this.#elementHashes) {
       const entry = state.registry.get(streamId);
-      if (entry && !this.#registryChanges.has(streamId)) entry.rawHash = rawHash;
+      if (entry && !this.#registryChanges.has(streamId)) {
+        const { rawHash: _raw, layoutFreeHash: _layoutFree, ...rest } = entry;
+        state.registry.set(streamId, { ...rest, ...withHashes(hashes) });
+      }
     }
     this.#end();
     for (const listener of [...state.commitListeners]) listener();
@@ -378,4 +385,9 @@ function toRecorded(event: KeptEvent): RecordedEntityEvent {
     streamVersion: event.streamVersion,
     data: JSON.parse(event.dataJson),
   };
+}
+
+/** The hashes an entry holds: only those there are. */
+function withHashes({ rawHash, layoutFreeHash }: Partial<ElementHashes>): Partial<ElementHashes> {
+  return { ...(rawHash ? { rawHash } : {}), ...(layoutFreeHash ? { layoutFreeHash } : {}) };
 }

@@ -12,6 +12,7 @@ export async function loadRegistry(client: pg.PoolClient): Promise<Registry> {
     stream_version: number;
     is_current: boolean;
     raw_hash: string | null;
+    layout_free_hash: string | null;
   }>(plans.loadRegistry);
   const registry: Registry = new Map();
   for (const row of result.rows) {
@@ -22,6 +23,7 @@ export async function loadRegistry(client: pg.PoolClient): Promise<Registry> {
       streamVersion: row.stream_version,
       isCurrent: row.is_current,
       ...(row.raw_hash ? { rawHash: row.raw_hash } : {}),
+      ...(row.layout_free_hash ? { layoutFreeHash: row.layout_free_hash } : {}),
     });
   }
   return registry;

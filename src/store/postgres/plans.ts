@@ -83,7 +83,7 @@ export const lastSnapshot = `select ${snapshotColumns} ${fromSnapshots} order by
 export const snapshotBySha256 = `select ${snapshotColumns} ${fromSnapshots} where s.sha256 = $1`;
 
 export const loadRegistry =
-  'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash from entity_registry';
+  'select stream_id, id340b, ce_id, content_hash, stream_version, is_current, raw_hash, layout_free_hash from entity_registry';
 /** The as-of of the newest registry row: the last snapshot (with changes) that the registry reflects. */
 export const registryAsOf = 'select max(as_of) as as_of from entity_registry';
 
@@ -117,16 +117,21 @@ export const registryChangeColumns = [
   'is_current',
   'as_of',
   'raw_hash',
+  'layout_free_hash',
 ] as const;
 export const createRegistryChanges = `create temp table ${registryChangesTable} (like entity_registry) on commit drop`;
 export const mergeRegistryChanges = `insert into entity_registry select * from ${registryChangesTable}
   on conflict (stream_id) do update set
     content_hash = excluded.content_hash, stream_version = excluded.stream_version,
     is_current = excluded.is_current, as_of = excluded.as_of,
-    raw_hash = coalesce(excluded.raw_hash, entity_registry.raw_hash)`;
+    raw_hash = coalesce(excluded.raw_hash, entity_registry.raw_hash),
+    layout_free_hash = case when excluded.raw_hash is null then entity_registry.layout_free_hash
+      else excluded.layout_free_hash end`;
 
-export const rawHashChangesTable = 'raw_hash_changes';
-export const rawHashChangeColumns = ['stream_id', 'raw_hash'] as const;
-export const createRawHashChanges = `create temp table ${rawHashChangesTable} (stream_id text, raw_hash text) on commit drop`;
-export const mergeRawHashChanges = `update entity_registry r set raw_hash = c.raw_hash
-  from ${rawHashChangesTable} c where r.stream_id = c.stream_id`;
+export const elementHashChangesTable = 'element_hash_changes';
+export const elementHashChangeColumns = ['stream_id', 'raw_hash', 'layout_free_hash'] as const;
+export const createElementHashChanges = `create temp table ${elementHashChangesTable}
+  (stream_id text, raw_hash text, layout_free_hash text) on commit drop`;
+export const mergeElementHashChanges = `update entity_registry r
+  set raw_hash = c.raw_hash, layout_free_hash = c.layout_free_hash
+  from ${elementHashChangesTable} c where r.stream_id = c.stream_id`;

@@ -7,7 +7,13 @@ import {
   type SnapshotIngestedV1,
 } from '../../events/event-types.ts';
 import { snapshotStreamId } from '../../events/stream-names.ts';
-import type { AppliedSnapshot, IngestSession, NewEntityEvent, Registry } from '../event-store.ts';
+import type {
+  AppliedSnapshot,
+  ElementHashes,
+  IngestSession,
+  NewEntityEvent,
+  Registry,
+} from '../event-store.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { CopyBuffers, copyRows } from './copy-rows.ts';
 import { loadRegistry } from './load-registry.ts';
@@ -26,7 +32,7 @@ export class PostgresIngestSession implements IngestSession {
   readonly #asOfIso: string;
   readonly #metadataJson: string;
   readonly #registryChanges = new Map<string, RegistryChange>();
-  #rawHashes: ReadonlyMap<string, string> = new Map();
+  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
   /** The event batches' COPY text, one batch after another in the same buffers. */
   readonly #copyBuffers = new CopyBuffers();
   #finished = false;
@@ -91,8 +97,8 @@ export class PostgresIngestSession implements IngestSession {
     }
   }
 
-  async recordRawHashes(rawHashes: ReadonlyMap<string, string>): Promise<void> {
-    this.#rawHashes = rawHashes;
+  async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
+    this.#elementHashes = hashes;
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
@@ -120,7 +126,7 @@ export class PostgresIngestSession implements IngestSession {
       JSON.stringify(snapshot.dataQuality),
       snapshot.durationMs,
     ]);
-    await writeRegistry(this.client, this.#asOfIso, this.#registryChanges, this.#rawHashes);
+    await writeRegistry(this.client, this.#asOfIso, this.#registryChanges, this.#elementHashes);
     await this.client.query(plans.notifyCommit, [String(globalPosition)]);
     await this.#finish('commit');
     return {

@@ -25,7 +25,7 @@ describe('the KurrentDB store’s PostgreSQL side', () => {
     await session.abort();
   });
 
-  it('writes one snapshot’s registry changes and raw hashes, and reports the as-of it reflects', async () => {
+  it('writes one snapshot’s registry changes and element hashes, and reports the as-of it reflects', async () => {
     const locked = await createRegistrySide(database.pool).lockIngest({ wait: true });
     try {
       expect(await locked.registryAsOf()).toBeUndefined();
@@ -33,17 +33,23 @@ describe('the KurrentDB store’s PostgreSQL side', () => {
       await locked.writeRegistry(
         '2026-01-01T05:00:00.000Z',
         new Map([['coveredEntity-A1.1', change]]),
-        new Map([['coveredEntity-A1.1', 'raw1']]),
+        new Map([['coveredEntity-A1.1', { rawHash: 'raw1', layoutFreeHash: 'layout1' }]]),
       );
       await locked.writeRegistry(
         '2026-01-02T05:00:00.000Z',
         new Map([['coveredEntity-B2.2', { ...change, id340B: 'B2', ceId: 2 }]]),
-        new Map([['coveredEntity-A1.1', 'raw2']]),
+        new Map([
+          ['coveredEntity-A1.1', { rawHash: 'raw2' }],
+          ['coveredEntity-B2.2', { rawHash: 'rawB', layoutFreeHash: 'layoutB' }],
+        ]),
       );
       expect(await locked.loadRegistry()).toEqual(
         new Map([
           ['coveredEntity-A1.1', { ...change, rawHash: 'raw2' }],
-          ['coveredEntity-B2.2', { ...change, id340B: 'B2', ceId: 2 }],
+          [
+            'coveredEntity-B2.2',
+            { ...change, id340B: 'B2', ceId: 2, rawHash: 'rawB', layoutFreeHash: 'layoutB' },
+          ],
         ]),
       );
       expect((await locked.registryAsOf())?.toISOString()).toBe('2026-01-02T05:00:00.000Z');

@@ -45,10 +45,10 @@ function lockedRegistry(client: pg.PoolClient, lockKey: string): LockedRegistry 
       const { rows } = await client.query<{ as_of: Date | null }>(plans.registryAsOf);
       return rows[0]?.as_of ?? undefined;
     },
-    async writeRegistry(asOfIso, changes, rawHashes) {
+    async writeRegistry(asOfIso, changes, hashes) {
       await client.query('begin');
       try {
-        await writeRegistry(client, asOfIso, changes, rawHashes);
+        await writeRegistry(client, asOfIso, changes, hashes);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => {});

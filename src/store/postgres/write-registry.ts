@@ -1,20 +1,21 @@
 import type pg from 'pg';
-import type { RegistryEntry } from '../event-store.ts';
+import type { ElementHashes, RegistryEntry } from '../event-store.ts';
 import { copyRows } from './copy-rows.ts';
 import * as plans from './plans.ts';
 
-export type RegistryChange = Omit<RegistryEntry, 'rawHash'>;
+export type RegistryChange = Omit<RegistryEntry, keyof ElementHashes>;
 
 /**
- * Brings the registry up to the session's events, with the raw hashes of
- * the elements seen: those of new versions go in with them, those of
- * unchanged entities (another layout of the same content) are updated alone.
+ * Brings the registry up to the session's events, with the hashes of the
+ * elements seen (ElementHashes): those of new versions go in with them,
+ * those of unchanged entities (another layout of the same content) are
+ * updated alone.
  */
 export async function writeRegistry(
   client: pg.PoolClient,
   asOfIso: string,
   changes: ReadonlyMap<string, RegistryChange>,
-  rawHashes: ReadonlyMap<string, string>,
+  hashes: ReadonlyMap<string, ElementHashes>,
 ): Promise<void> {
   if (changes.size > 0) {
     await client.query(plans.createRegistryChanges);
@@ -30,14 +31,17 @@ export async function writeRegistry(
         change.streamVersion,
         change.isCurrent ? 't' : 'f',
         asOfIso,
-        rawHashes.get(streamId) ?? null,
+        hashes.get(streamId)?.rawHash ?? null,
+        hashes.get(streamId)?.layoutFreeHash ?? null,
       ]),
     );
     await client.query(plans.mergeRegistryChanges);
   }
-  const rawOnly = [...rawHashes].filter(([streamId]) => !changes.has(streamId));
-  if (rawOnly.length === 0) return;
-  await client.query(plans.createRawHashChanges);
-  await copyRows(client, plans.rawHashChangesTable, plans.rawHashChangeColumns, rawOnly);
-  await client.query(plans.mergeRawHashChanges);
+  const hashesOnly = [...hashes]
+    .filter(([streamId]) => !changes.has(streamId))
+    .map(([streamId, { rawHash, layoutFreeHash }]) => [streamId, rawHash, layoutFreeHash ?? null]);
+  if (hashesOnly.length === 0) return;
+  await client.query(plans.createElementHashChanges);
+  await copyRows(client, plans.elementHashChangesTable, plans.elementHashChangeColumns, hashesOnly);
+  await client.query(plans.mergeElementHashChanges);
 }

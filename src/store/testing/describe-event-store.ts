@@ -176,16 +176,15 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     );
     await session.append([removedEvent(entity('A', 1, 2), 'h-A'), registered('C', 3)]);
     await session.discard(['coveredEntity-C.3']);
-    await session.recordRawHashes(
+    await session.recordElementHashes(
       new Map([
-        ['coveredEntity-B.2', 'raw-B'],
-        ['coveredEntity-A.1', 'raw-A'],
+        ['coveredEntity-B.2', { rawHash: 'raw-B', layoutFreeHash: 'layout-B' }],
+        ['coveredEntity-A.1', { rawHash: 'raw-A' }],
       ]),
     );
     await session.commit(testSnapshot(day(2), 'sha-2'));
     const next = await store.beginIngest({ asOf: day(3) });
     const registry = await next.loadRegistry();
-    await next.abort();
     expect(registry.get('coveredEntity-A.1')).toEqual({
       id340B: 'A',
       ceId: 1,
@@ -194,8 +193,26 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
       isCurrent: false,
       rawHash: 'raw-A',
     });
-    expect(registry.get('coveredEntity-B.2')).toMatchObject({ streamVersion: 1, rawHash: 'raw-B' });
+    expect(registry.get('coveredEntity-B.2')).toMatchObject({
+      streamVersion: 1,
+      rawHash: 'raw-B',
+      layoutFreeHash: 'layout-B',
+    });
     expect(registry.has('coveredEntity-C.3')).toBe(false);
+    // Recorded hashes replace an entry's: a layout-free hash not given is gone.
+    await next.recordElementHashes(new Map([['coveredEntity-B.2', { rawHash: 'raw-B3' }]]));
+    await next.commit(testSnapshot(day(3), 'sha-3'));
+    const third = await store.beginIngest({ asOf: day(4) });
+    const after = (await third.loadRegistry()).get('coveredEntity-B.2');
+    await third.abort();
+    expect(after).toEqual({
+      id340B: 'B',
+      ceId: 2,
+      contentHash: 'h-B',
+      streamVersion: 1,
+      isCurrent: true,
+      rawHash: 'raw-B3',
+    });
     expect(await store.readStream('coveredEntity-C.3')).toEqual([]);
   },
 

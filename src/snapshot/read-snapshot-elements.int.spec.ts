@@ -157,16 +157,41 @@ describe('readSnapshotElements with worker threads', () => {
     const before = await settledThreadCount(threadCount());
     expect(await mostThreads(known)).toBe(before);
     expect(await mostThreads(new Map())).toBeGreaterThanOrEqual(before + 2);
+    // Every entity laid out anew but known by its layout-free hash: recognised here, none parsed.
+    const knownLayouts = new Map<string, string>();
+    elements.forEach((element, index) => {
+      if (element.kind === 'entity' && element.layoutFreeHash)
+        knownLayouts.set(element.layoutFreeHash, `stream-${index}`);
+    });
+    let most = 0;
+    let recognised = 0;
+    for await (const element of readSnapshotElements(
+      streamOf(Buffer.from(snapshotText(snapshot, { minified: true }))),
+      file,
+      {
+        workers: 2,
+        workersAfterBytes: 0,
+        knownLayouts,
+      },
+    )) {
+      most = Math.max(most, threadCount());
+      if (element.kind === 'known') recognised += 1;
+    }
+    expect(recognised).toBe(knownLayouts.size);
+    expect(most).toBe(before);
   });
 
   it('stops its workers when the consumer stops early or the read fails', async () => {
     const before = threadCount();
     const json = streamOf(document);
     let seen = 0;
+    let most = 0;
+    // The first batch is parsed here (what had to be parsed is counted once parsed), the next ones by workers.
     for await (const _ of readSnapshotElements(json, file, { workers: 2, workersAfterBytes: 0 })) {
-      if (seen === 0) expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
-      if (++seen === 5) break;
+      most = Math.max(most, threadCount());
+      if (++seen === 400) break;
     }
+    expect(most).toBeGreaterThanOrEqual(before + 2);
     expect(json.destroyed).toBe(true);
     expect(await settledThreadCount(before)).toBe(before);
 

@@ -34,12 +34,15 @@ export interface ReadSnapshotOptions {
   /**
    * Element bytes parsed on this thread before the workers may start
    * (default: OPAIS_READER_WORKERS_AFTER_BYTES, 4 MiB). They start once at
-   * least this many, and a quarter of the bytes read, had to be parsed:
-   * starting two costs ≈ 0.5–1 s of CPU (each loads and compiles the
-   * reader), which, when they were started for the last batches of a daily
-   * delta (≈ 2% of it parsed, 8.4 MB at full scale), lay on the delta's
-   * critical path (2.5–2.9 s without workers, 2.8–3.9 s with them). A file
-   * parsed whole starts them after its first 1%.
+   * least this many, and a quarter of the bytes read, had to be parsed
+   * (neither their raw nor their layout-free hash known). Starting one costs
+   * ≈ 0.25–0.5 s of CPU (it loads and compiles the reader), which, when
+   * workers were started for the last batches of a daily delta (≈ 2% of it
+   * parsed, 8.4 MB at full scale), lay on the delta's critical path (2.5–2.9 s
+   * without workers, 2.8–3.9 s with two). On a day HRSA re-rendered the file,
+   * recognising every element here costs less memory than a worker (≈ 55 MB)
+   * for little time (docs/performance.md). A file parsed whole starts them
+   * after its first 1%.
    */
   workersAfterBytes?: number;
 }
@@ -98,7 +101,6 @@ export async function* readSnapshotElements(
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
-  let toParseBytes = 0;
   // This batch's elements in order: the raw hash of each, and those known without parsing.
   let rawHashes: string[] = [];
   let knownOnes: SnapshotElement[] = [];
@@ -107,25 +109,17 @@ export async function* readSnapshotElements(
     const elements = batch;
     const merge = withRawHashes(rawHashes, knownOnes, knownLayouts);
     batch = [];
-    const parseBytes = toParseBytes;
     const size = batchSize;
     batchSize = 0;
-    toParseBytes = 0;
     rawHashes = [];
     knownOnes = [];
-    if (workers === undefined) {
-      parsedHere += parseBytes;
-      readHere += size;
-    }
+    if (workers === undefined) readHere += size;
     const worthWorkers = parsedHere >= workersAfterBytes && parsedHere * 4 >= readHere;
     if (elements.length === 0 || workerCount === 0 || (workers === undefined && !worthWorkers)) {
-      queue.push({
-        result: Promise.resolve(
-          elements.length ? processElements(elements, undefined, knownLayouts) : noElements,
-        ),
-        merge,
-        settled: true,
-      });
+      const result = elements.length ? processElements(elements, undefined, knownLayouts) : noElements;
+      // Counted once parsed: what had to be parsed is known only then.
+      if (workers === undefined) parsedHere += parsedBytes(elements, result);
+      queue.push({ result: Promise.resolve(result), merge, settled: true });
       return;
     }
     workers ??= new ElementWorkers(workerCount, maxQueued, batchBytes, {
@@ -170,10 +164,8 @@ export async function* readSnapshotElements(
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
           const streamId = known?.get(hash);
-          if (streamId === undefined) {
-            batch.push(element);
-            toParseBytes += element.bytes.length;
-          } else
+          if (streamId === undefined) batch.push(element);
+          else
             knownOnes.push({
               kind: 'known',
               index: element.index,
@@ -211,6 +203,16 @@ export async function* readSnapshotElements(
 }
 
 type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+
+/** The bytes of the elements that had to be parsed: not recognised by their layout-free hash. */
+function parsedBytes(elements: readonly SplitElement[], result: BatchResult): number {
+  if (!result.ok) return 0;
+  let bytes = 0;
+  result.elements.forEach((element, k) => {
+    if (element.kind !== 'recognised') bytes += (elements[k] as SplitElement).bytes.length;
+  });
+  return bytes;
+}
 
 const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 

@@ -41,7 +41,7 @@ export interface ReaderSettings {
   maxElementBytes: number;
   /** A zipped export that inflates to more than this many times its compressed size is refused unread. */
   maxZipRatio: number;
-  /** Worker threads that parse elements; undefined: one per core. */
+  /** Worker threads that parse elements; undefined: one per core but the reader's own (at most 4). */
   workers: number | undefined;
   /** Element bytes parsed on the reader's own thread before its workers may start. */
   workersAfterBytes: number;

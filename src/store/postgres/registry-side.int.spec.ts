@@ -57,4 +57,35 @@ describe('the KurrentDB store’s PostgreSQL side', () => {
       await locked.release();
     }
   });
+
+  it('rewrites every row’s element hashes in place, as on a day HRSA re-renders the file (fillfactor 45)', async () => {
+    const locked = await createRegistrySide(database.pool).lockIngest({ wait: true });
+    try {
+      const streams = Array.from({ length: 400 }, (_, k) => `coveredEntity-HOT${k}.${k}`);
+      const hashes = (suffix: string) =>
+        new Map(
+          streams.map((stream) => [stream, { rawHash: `${stream}-raw-${suffix}`, layoutFreeHash: suffix }]),
+        );
+      const change = { id340B: 'X', ceId: 1, contentHash: 'h', streamVersion: 1, isCurrent: true };
+      await locked.writeRegistry(
+        '2026-02-01T05:00:00.000Z',
+        new Map(streams.map((stream) => [stream, change])),
+        hashes('a'),
+      );
+      // Each row's page: a heap-only update keeps the new version on it.
+      const pages = async () =>
+        (
+          await database.pool.query<{ stream_id: string; page: string }>(
+            "select stream_id, split_part(trim(both '()' from ctid::text), ',', 1) as page from entity_registry where stream_id like 'coveredEntity-HOT%' order by stream_id",
+          )
+        ).rows;
+      const before = await pages();
+      expect(new Set(before.map((row) => row.page)).size).toBeGreaterThan(1);
+      await locked.writeRegistry('2026-02-02T05:00:00.000Z', new Map(), hashes('b'));
+      expect(await pages()).toEqual(before);
+      expect((await locked.loadRegistry()).get(streams[0] as string)).toMatchObject({ layoutFreeHash: 'b' });
+    } finally {
+      await locked.release();
+    }
+  });
 });

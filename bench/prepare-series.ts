@@ -63,8 +63,13 @@ export async function prepareSeries(
   };
 }
 
-async function generatorFingerprint(): Promise<string> {
-  const directory = join(repositoryRoot, 'test/generator');
+function generatorFingerprint(): Promise<string> {
+  return sourceFingerprint('test/generator');
+}
+
+/** A short hash of the TypeScript sources (tests aside) of a folder of the repository. */
+export async function sourceFingerprint(folder: string): Promise<string> {
+  const directory = join(repositoryRoot, folder);
   const files = (await readdir(directory))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
     .sort();

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { BenchContext } from './bench-section.ts';
-import type { PreparedSeries } from './prepare-series.ts';
+import { type PreparedSeries, sourceFingerprint } from './prepare-series.ts';
 
 /**
- * The registry (stream id → content hash) that ingesting `day` leaves,
+ * The registry (stream id → content, raw and layout-free hash) that ingesting `day` leaves,
  * as a TSV beside the snapshot, computed once with our reader. Children
  * load it to diff another read of a snapshot against it.
  */
@@ -12,9 +13,14 @@ export async function registryFile(
   context: BenchContext,
   day: PreparedSeries['days'][number],
 ): Promise<string> {
-  // Named for its columns: a file of an older layout (without layout-free hashes) is not read as this one.
-  const path = `${day.path}.registry-layout-free.tsv`;
+  // Named for the reader's code: one written by another reader (other hashes, other columns) is not read as this.
+  const prefix = `${day.path}.registry-`;
+  const path = `${prefix}${await sourceFingerprint('src/snapshot')}.tsv`;
   if (existsSync(path)) return path;
+  for (const stale of await readdir(dirname(path))) {
+    const file = join(dirname(path), stale);
+    if (file.startsWith(prefix) && file !== path) await rm(file, { force: true });
+  }
   context.log(`computing the content hashes of ${day.file} (once) ...`);
   const result = await context.runChild('bench/children/rediff.ts', [
     '--reader',

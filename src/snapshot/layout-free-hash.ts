@@ -176,7 +176,7 @@ function hashScalar(bytes: Uint8Array, at: number, end: number): number {
   return i;
 }
 
-/** bytes[from, to) into `value`: two lanes over 4-byte words, then the tail, the length and the kind. */
+/** bytes[from, to) into `value`: two lanes over 4-byte words, then the last bytes, the length and the kind. */
 function hashBytes(bytes: Uint8Array, from: number, to: number, tag: number): void {
   let h0 = seed0 ^ tag;
   let h1 = seed1;
@@ -197,7 +197,7 @@ function hashBytes(bytes: Uint8Array, from: number, to: number, tag: number): vo
   let tail = n;
   for (; i < to; i++) tail = (tail << 8) | (bytes[i] as number);
   value[0] = mix(h0 ^ tail ^ Math.imul(h1, 0x27d4eb2f));
-  value[1] = mix(h1 ^ Math.imul(tail, 0x165667b1) ^ tag);
+  value[1] = mix(h1 ^ Math.imul(tail, 0x165667b1) ^ Math.imul(n, 0x9e3779b1) ^ tag);
 }
 
 /** Reads the member name at `at` and its colon; the position of its value, or -1. */

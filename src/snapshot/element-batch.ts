@@ -1,5 +1,4 @@
 import { CanonicalSink } from './canonical-sink.ts';
-import { layoutFreeHash } from './layout-free-hash.ts';
 import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
 import { type EntityElement, type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
 import type { SplitElement } from './split-covered-entities.ts';
@@ -22,10 +21,9 @@ export interface ElementBatch {
   members: Float64Array;
   /** 1 where an element has a long number (see SplitElement). */
   longNumbers: Uint8Array;
+  /** Each element's layout-free hash, '' for none (see SplitElement). */
+  layoutFreeHashes: string[];
 }
-
-/** Layout-free hashes (a Set, or the keys of a Map) of elements that need not be parsed. */
-export type Recognisable = Pick<ReadonlySet<string>, 'has'>;
 
 /** Where an element is broken, to become a snapshotMalformed error with the file name. */
 export interface ElementFault {
@@ -36,14 +34,7 @@ export interface ElementFault {
 
 /** An entity as it leaves processElements: its canonical JSON ends at `canonicalEnd` in the batch's bytes. */
 export type WireEntity = Omit<EntityElement, 'canonicalJson'> & { canonicalEnd: number };
-/** An element recognised by its layout-free hash, not parsed; the reader knows the stream it belongs to. */
-export interface WireRecognised {
-  kind: 'recognised';
-  index: number;
-  offset: number;
-  layoutFreeHash: string;
-}
-export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity | WireRecognised;
+export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity;
 
 export type BatchResult =
   | {
@@ -71,6 +62,7 @@ export function packBatch(
   const indices = new Float64Array(elements.length);
   const members = new Float64Array(elements.length);
   const longNumbers = new Uint8Array(elements.length);
+  const layoutFreeHashes: string[] = [];
   let end = 0;
   for (let k = 0; k < elements.length; k++) {
     const element = elements[k] as SplitElement;
@@ -81,21 +73,15 @@ export function packBatch(
     indices[k] = element.index;
     members[k] = element.members;
     longNumbers[k] = element.longNumbers ? 1 : 0;
+    layoutFreeHashes.push(element.layoutFreeHash ?? '');
   }
-  return { indices, bytes, ends, offsets, members, longNumbers };
+  return { indices, bytes, ends, offsets, members, longNumbers, layoutFreeHashes };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * The elements of a batch that came from another thread; `spare`: see
- * CanonicalSink; `recognisable`: see processElements.
- */
-export function processBatch(
-  batch: ElementBatch,
-  spare?: ArrayBuffer,
-  recognisable?: Recognisable,
-): BatchResult {
+/** The elements of a batch that came from another thread; `spare`: see CanonicalSink. */
+export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchResult {
   const elements: SplitElement[] = [];
   let start = 0;
   for (let k = 0; k < batch.ends.length; k++) {
@@ -106,33 +92,24 @@ export function processBatch(
       bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
       members: batch.members[k] as number,
       longNumbers: batch.longNumbers[k] === 1,
+      ...(batch.layoutFreeHashes[k] ? { layoutFreeHash: batch.layoutFreeHashes[k] } : {}),
     });
     start = end;
   }
-  return processElements(elements, spare, recognisable);
+  return processElements(elements, spare);
 }
 
 /**
  * Decodes (strict UTF-8), parses, checks, canonicalises and hashes each
- * element; stops at the first fault. An element whose layout-free hash is
- * in `recognisable` (those of the registry's current entities) is only
- * recognised, not parsed (see layoutFreeHash).
+ * element; stops at the first fault. An entity keeps the layout-free hash
+ * the reader gave its element.
  */
-export function processElements(
-  split: readonly SplitElement[],
-  spare?: ArrayBuffer,
-  recognisable?: Recognisable,
-): BatchResult {
+export function processElements(split: readonly SplitElement[], spare?: ArrayBuffer): BatchResult {
   const elements: WireElement[] = [];
   let bytes = 0;
   for (const element of split) bytes += element.bytes.length;
   const sink = new CanonicalSink(bytes, spare);
-  for (const { index, offset, bytes, members, longNumbers } of split) {
-    const layoutFree = layoutFreeHash(bytes);
-    if (layoutFree !== undefined && recognisable?.has(layoutFree)) {
-      elements.push({ kind: 'recognised', index, offset, layoutFreeHash: layoutFree });
-      continue;
-    }
+  for (const { index, offset, bytes, members, longNumbers, layoutFreeHash } of split) {
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -148,7 +125,7 @@ export function processElements(
         const { canonicalJson: _written, ...entity } = element;
         elements.push({
           ...entity,
-          ...(layoutFree === undefined ? {} : { layoutFreeHash: layoutFree }),
+          ...(layoutFreeHash === undefined ? {} : { layoutFreeHash }),
           canonicalEnd: sink.length,
         });
       } else elements.push(element);

@@ -44,19 +44,13 @@ const nodeStripsTypes = Boolean((process.features as { typescript?: string | fal
  */
 const workerYoungGenerationMb = 24;
 
-/** What each worker is started with. */
-export interface ElementWorkerData {
-  /** The layout-free hashes it recognises (see processElements). */
-  recognisable: readonly string[];
-}
-
-function startWorker(workerData: ElementWorkerData): Worker {
-  const options = { resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb }, workerData };
+function startWorker(): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: workerYoungGenerationMb };
   // A bundle's worker needs none of the process's flags (`node --input-type=module -e` would refuse a file).
-  if (exists(bundledEntry)) return new Worker(bundledEntry, { ...options, execArgv: [] });
+  if (exists(bundledEntry)) return new Worker(bundledEntry, { execArgv: [], resourceLimits });
   return compiled || nodeStripsTypes
-    ? new Worker(sourceEntry, options)
-    : new Worker(workerBootstrap(), { ...options, eval: true });
+    ? new Worker(sourceEntry, { resourceLimits })
+    : new Worker(workerBootstrap(), { eval: true, resourceLimits });
 }
 
 /**
@@ -147,8 +141,8 @@ export class ElementWorkers {
   private readonly spares: SpareBuffers;
 
   /** `inFlight`: the batches the caller has outstanding at most; `batchBytes`: their usual size. */
-  constructor(count: number, inFlight: number, batchBytes: number, workerData: ElementWorkerData) {
-    this.members = Array.from({ length: count }, () => this.startMember(workerData));
+  constructor(count: number, inFlight: number, batchBytes: number) {
+    this.members = Array.from({ length: count }, () => this.startMember());
     // Two buffers per batch: its bytes and its canonical JSON.
     this.spares = new SpareBuffers(2 * inFlight, 4 * batchBytes);
   }
@@ -185,9 +179,9 @@ export class ElementWorkers {
     );
   }
 
-  private startMember(workerData: ElementWorkerData): Member {
+  private startMember(): Member {
     const member: Member = {
-      worker: startWorker(workerData),
+      worker: startWorker(),
       pending: [],
       pendingBytes: 0,
       failure: undefined,

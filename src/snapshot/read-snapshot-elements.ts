@@ -5,14 +5,15 @@ import { snapshotMalformed } from '../errors.ts';
 import { initContentHash, initRawHash, rawHash } from './content-hash.ts';
 import { type BatchResult, type ElementFault, processElements, type WireEntity } from './element-batch.ts';
 import { ElementWorkers, elementWorkersAvailable } from './element-workers.ts';
+import { layoutFreeHash } from './layout-free-hash.ts';
 import type { SnapshotElement } from './snapshot-element.ts';
 import { CoveredEntitiesSplitter, type SplitElement } from './split-covered-entities.ts';
 
 export interface ReadSnapshotOptions {
   /**
    * Worker threads that parse, check, canonicalise and hash elements, while
-   * this thread reads, splits and hashes the raw bytes, and is left free for
-   * the consumer (the diff and the store). 0: all on this thread. Default:
+   * this thread reads, splits and hashes the raw bytes (raw and layout-free
+   * hashes), and is left free for the consumer (the diff and the store). 0: all on this thread. Default:
    * OPAIS_READER_WORKERS, else one per core but one (at most 4).
    */
   workers?: number;
@@ -35,14 +36,14 @@ export interface ReadSnapshotOptions {
    * Element bytes parsed on this thread before the workers may start
    * (default: OPAIS_READER_WORKERS_AFTER_BYTES, 4 MiB). They start once at
    * least this many, and a quarter of the bytes read, had to be parsed
-   * (neither their raw nor their layout-free hash known). Starting one costs
-   * ≈ 0.25–0.5 s of CPU (it loads and compiles the reader), which, when
-   * workers were started for the last batches of a daily delta (≈ 2% of it
-   * parsed, 8.4 MB at full scale), lay on the delta's critical path (2.5–2.9 s
-   * without workers, 2.8–3.9 s with two). On a day HRSA re-rendered the file,
-   * recognising every element here costs less memory than a worker (≈ 55 MB)
-   * for little time (docs/performance.md). A file parsed whole starts them
-   * after its first 1%.
+   * (neither their raw nor their layout-free hash known, both worked out on
+   * this thread). Starting one costs ≈ 0.25–0.5 s of CPU (it loads and
+   * compiles the reader), which, when workers were started for the last
+   * batches of a daily delta (≈ 2% of it parsed, 8.4 MB at full scale), lay
+   * on the delta's critical path (2.5–2.9 s without workers, 2.8–3.9 s with
+   * two). A day HRSA re-rendered the file, its entities all recognised by
+   * their layout-free hash, starts none (a worker is ≈ 55 MB of RSS). A
+   * file parsed whole starts them after its first 1%.
    */
   workersAfterBytes?: number;
 }
@@ -101,30 +102,35 @@ export async function* readSnapshotElements(
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
+  let toParseBytes = 0;
   // This batch's elements in order: the raw hash of each, and those known without parsing.
   let rawHashes: string[] = [];
   let knownOnes: SnapshotElement[] = [];
 
   const submit = () => {
     const elements = batch;
-    const merge = withRawHashes(rawHashes, knownOnes, knownLayouts);
+    const merge = withRawHashes(rawHashes, knownOnes);
     batch = [];
+    const parseBytes = toParseBytes;
     const size = batchSize;
     batchSize = 0;
+    toParseBytes = 0;
     rawHashes = [];
     knownOnes = [];
-    if (workers === undefined) readHere += size;
+    if (workers === undefined) {
+      parsedHere += parseBytes;
+      readHere += size;
+    }
     const worthWorkers = parsedHere >= workersAfterBytes && parsedHere * 4 >= readHere;
     if (elements.length === 0 || workerCount === 0 || (workers === undefined && !worthWorkers)) {
-      const result = elements.length ? processElements(elements, undefined, knownLayouts) : noElements;
-      // Counted once parsed: what had to be parsed is known only then.
-      if (workers === undefined) parsedHere += parsedBytes(elements, result);
-      queue.push({ result: Promise.resolve(result), merge, settled: true });
+      queue.push({
+        result: Promise.resolve(elements.length ? processElements(elements) : noElements),
+        merge,
+        settled: true,
+      });
       return;
     }
-    workers ??= new ElementWorkers(workerCount, maxQueued, batchBytes, {
-      recognisable: [...knownLayouts.keys()],
-    });
+    workers ??= new ElementWorkers(workerCount, maxQueued, batchBytes);
     const pool = workers;
     const slot: Slot = {
       result: pool.process(elements).catch((error: Error) => {
@@ -163,9 +169,19 @@ export async function* readSnapshotElements(
         for (const element of splitter.push(chunk as Buffer)) {
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
-          const streamId = known?.get(hash);
-          if (streamId === undefined) batch.push(element);
-          else
+          let streamId = known?.get(hash);
+          if (streamId === undefined) {
+            // Bytes seen before are hashed no further; others may be an entity laid out anew.
+            const layoutFree = layoutFreeHash(element.bytes);
+            if (layoutFree !== undefined) {
+              element.layoutFreeHash = layoutFree;
+              streamId = knownLayouts.get(layoutFree);
+            }
+          }
+          if (streamId === undefined) {
+            batch.push(element);
+            toParseBytes += element.bytes.length;
+          } else
             knownOnes.push({
               kind: 'known',
               index: element.index,
@@ -184,7 +200,7 @@ export async function* readSnapshotElements(
       // A fault in an element read earlier comes first in the file: report that one.
       while (queue.length > 0) await next();
       if (batch.length > 0) {
-        const result = processElements(batch, undefined, knownLayouts);
+        const result = processElements(batch);
         if (!result.ok) throw malformedElement(fileName, result.fault);
       }
       throw error;
@@ -204,27 +220,13 @@ export async function* readSnapshotElements(
 
 type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
 
-/** The bytes of the elements that had to be parsed: not recognised by their layout-free hash. */
-function parsedBytes(elements: readonly SplitElement[], result: BatchResult): number {
-  if (!result.ok) return 0;
-  let bytes = 0;
-  result.elements.forEach((element, k) => {
-    if (element.kind !== 'recognised') bytes += (elements[k] as SplitElement).bytes.length;
-  });
-  return bytes;
-}
-
 const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 
 /**
- * Puts a batch back in file order: the parsed and the recognised elements
- * (given their raw hash) merged by index with those known by their raw hash.
+ * Puts a batch back in file order: the parsed elements (given their raw
+ * hash) merged by index with those known without parsing.
  */
-function withRawHashes(
-  rawHashes: readonly string[],
-  knownOnes: readonly SnapshotElement[],
-  knownLayouts: ReadonlyMap<string, string>,
-) {
+function withRawHashes(rawHashes: readonly string[], knownOnes: readonly SnapshotElement[]) {
   return (result: BatchResult): Merged => {
     if (!result.ok) return result;
     const firstIndex = Math.min(result.elements[0]?.index ?? Infinity, knownOnes[0]?.index ?? Infinity);
@@ -236,20 +238,10 @@ function withRawHashes(
       const next = result.elements[parsed];
       const knownNext = knownOnes[skipped];
       if (next && (!knownNext || next.index < knownNext.index)) {
-        const rawHash = rawHashes[next.index - firstIndex] as string;
         if (next.kind === 'entity') {
-          next.rawHash = rawHash;
+          next.rawHash = rawHashes[next.index - firstIndex];
           merged.push(entityOf(next, result.canonical, canonicalStart));
           canonicalStart = next.canonicalEnd;
-        } else if (next.kind === 'recognised') {
-          const { index, offset, layoutFreeHash } = next;
-          merged.push({
-            kind: 'known',
-            index,
-            offset,
-            streamId: knownLayouts.get(layoutFreeHash) as string,
-            rawHash,
-          });
         } else merged.push(next);
         parsed += 1;
       } else {

@@ -154,7 +154,7 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     const diff = await diffElements(
       session,
       registry,
-      readSnapshotElements(json, options.source.name, knownElements(registry)),
+      readSnapshotElements(json, options.source.name, recognisableElements(registry)),
       progress,
     );
 
@@ -372,7 +372,7 @@ function keyOf(element: Exclude<SnapshotElement, { kind: 'problem' }>, registry:
 }
 
 /** Raw and layout-free hash → stream of the current entities: what the reader may recognise without parsing. */
-function knownElements(registry: Registry) {
+function recognisableElements(registry: Registry) {
   const knownElements = new Map<string, string>();
   const knownLayouts = new Map<string, string>();
   for (const [streamId, entry] of registry) {

@@ -21,8 +21,6 @@ export interface ElementBatch {
   members: Float64Array;
   /** 1 where an element has a long number (see SplitElement). */
   longNumbers: Uint8Array;
-  /** Each element's layout-free hash, '' for none (see SplitElement). */
-  layoutFreeHashes: string[];
 }
 
 /** Where an element is broken, to become a snapshotMalformed error with the file name. */
@@ -62,7 +60,6 @@ export function packBatch(
   const indices = new Float64Array(elements.length);
   const members = new Float64Array(elements.length);
   const longNumbers = new Uint8Array(elements.length);
-  const layoutFreeHashes: string[] = [];
   let end = 0;
   for (let k = 0; k < elements.length; k++) {
     const element = elements[k] as SplitElement;
@@ -73,9 +70,8 @@ export function packBatch(
     indices[k] = element.index;
     members[k] = element.members;
     longNumbers[k] = element.longNumbers ? 1 : 0;
-    layoutFreeHashes.push(element.layoutFreeHash ?? '');
   }
-  return { indices, bytes, ends, offsets, members, longNumbers, layoutFreeHashes };
+  return { indices, bytes, ends, offsets, members, longNumbers };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -92,24 +88,19 @@ export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchRes
       bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset + start, end - start),
       members: batch.members[k] as number,
       longNumbers: batch.longNumbers[k] === 1,
-      ...(batch.layoutFreeHashes[k] ? { layoutFreeHash: batch.layoutFreeHashes[k] } : {}),
     });
     start = end;
   }
   return processElements(elements, spare);
 }
 
-/**
- * Decodes (strict UTF-8), parses, checks, canonicalises and hashes each
- * element; stops at the first fault. An entity keeps the layout-free hash
- * the reader gave its element.
- */
+/** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */
 export function processElements(split: readonly SplitElement[], spare?: ArrayBuffer): BatchResult {
   const elements: WireElement[] = [];
   let bytes = 0;
   for (const element of split) bytes += element.bytes.length;
   const sink = new CanonicalSink(bytes, spare);
-  for (const { index, offset, bytes, members, longNumbers, layoutFreeHash } of split) {
+  for (const { index, offset, bytes, members, longNumbers } of split) {
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -123,11 +114,7 @@ export function processElements(split: readonly SplitElement[], spare?: ArrayBuf
       const element = toSnapshotElement(text, index, offset, { members, longNumbers }, sink);
       if (element.kind === 'entity') {
         const { canonicalJson: _written, ...entity } = element;
-        elements.push({
-          ...entity,
-          ...(layoutFreeHash === undefined ? {} : { layoutFreeHash }),
-          canonicalEnd: sink.length,
-        });
+        elements.push({ ...entity, canonicalEnd: sink.length });
       } else elements.push(element);
     } catch (error) {
       // A RangeError is nesting deeper than the stack: as unreadable as a syntax error.

@@ -57,7 +57,7 @@ const maxWorkers = 4;
 
 interface Slot {
   result: Promise<BatchResult>;
-  /** Puts the result in file order with the elements known without parsing (see withRawHashes). */
+  /** Puts the result in file order with the elements known without parsing (see withElementHashes). */
   merge: (result: BatchResult) => Merged;
   /** Where the result's canonical buffer goes once decoded, if it came from a worker. */
   recycle?: (buffer: ArrayBuffer) => void;
@@ -103,19 +103,21 @@ export async function* readSnapshotElements(
   let batch: SplitElement[] = [];
   let batchSize = 0;
   let toParseBytes = 0;
-  // This batch's elements in order: the raw hash of each, and those known without parsing.
+  // This batch's elements in order: the raw and layout-free hash of each, and those known without parsing.
   let rawHashes: string[] = [];
+  let layoutFreeHashes: Array<string | undefined> = [];
   let knownOnes: SnapshotElement[] = [];
 
   const submit = () => {
     const elements = batch;
-    const merge = withRawHashes(rawHashes, knownOnes);
+    const merge = withElementHashes(rawHashes, layoutFreeHashes, knownOnes);
     batch = [];
     const parseBytes = toParseBytes;
     const size = batchSize;
     batchSize = 0;
     toParseBytes = 0;
     rawHashes = [];
+    layoutFreeHashes = [];
     knownOnes = [];
     if (workers === undefined) {
       parsedHere += parseBytes;
@@ -170,14 +172,10 @@ export async function* readSnapshotElements(
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
           let streamId = known?.get(hash);
-          if (streamId === undefined) {
-            // Bytes seen before are hashed no further; others may be an entity laid out anew.
-            const layoutFree = layoutFreeHash(element.bytes);
-            if (layoutFree !== undefined) {
-              element.layoutFreeHash = layoutFree;
-              streamId = knownLayouts.get(layoutFree);
-            }
-          }
+          // Bytes seen before are hashed no further; others may be an entity laid out anew.
+          const layoutFree = streamId === undefined ? layoutFreeHash(element.bytes) : undefined;
+          layoutFreeHashes.push(layoutFree);
+          if (layoutFree !== undefined) streamId = knownLayouts.get(layoutFree);
           if (streamId === undefined) {
             batch.push(element);
             toParseBytes += element.bytes.length;
@@ -223,10 +221,14 @@ type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: El
 const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 
 /**
- * Puts a batch back in file order: the parsed elements (given their raw
- * hash) merged by index with those known without parsing.
+ * Puts a batch back in file order: the parsed elements (given their raw and
+ * layout-free hash) merged by index with those known without parsing.
  */
-function withRawHashes(rawHashes: readonly string[], knownOnes: readonly SnapshotElement[]) {
+function withElementHashes(
+  rawHashes: readonly string[],
+  layoutFreeHashes: ReadonlyArray<string | undefined>,
+  knownOnes: readonly SnapshotElement[],
+) {
   return (result: BatchResult): Merged => {
     if (!result.ok) return result;
     const firstIndex = Math.min(result.elements[0]?.index ?? Infinity, knownOnes[0]?.index ?? Infinity);
@@ -240,6 +242,8 @@ function withRawHashes(rawHashes: readonly string[], knownOnes: readonly Snapsho
       if (next && (!knownNext || next.index < knownNext.index)) {
         if (next.kind === 'entity') {
           next.rawHash = rawHashes[next.index - firstIndex];
+          const layoutFree = layoutFreeHashes[next.index - firstIndex];
+          if (layoutFree !== undefined) next.layoutFreeHash = layoutFree;
           merged.push(entityOf(next, result.canonical, canonicalStart));
           canonicalStart = next.canonicalEnd;
         } else merged.push(next);

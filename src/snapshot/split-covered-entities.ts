@@ -29,8 +29,6 @@ export interface SplitElement {
    * (nearly every number of an export) always read back as written.
    */
   longNumbers: boolean;
-  /** Set by the reader, not the splitter: see layoutFreeHash (absent when the bytes break the grammar). */
-  layoutFreeHash?: string;
 }
 
 export interface SplitterLimits {

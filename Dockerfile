@@ -35,5 +35,5 @@ EXPOSE 3000
 # OPAIS_HEALTHCHECK_URL=http://127.0.0.1:<port>/metrics. One-off commands exit before the first check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.OPAIS_HEALTHCHECK_URL || 'http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "--max-semi-space-size=16", "--max-old-space-size=1536", "/app/src/cli/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=16", "/app/src/cli/main.js"]
 CMD ["--help"]

@@ -14,14 +14,10 @@
  * ingest took ≈ 20% longer (more scavenges). Set only when the process
  * starts: `v8.setFlagsFromString` no longer changes the young generation.
  *
- * `--max-old-space-size=1536`: a heap limit below the one V8 picks on a
- * machine with more than 16 GB (4 GB here) also lowers how far V8 lets the
- * old generation grow past its live data before it collects it (at most
- * 4× at the default limit; at most 2× below it, V8's MaxGrowingFactor).
- * Full-scale day 0, peak RSS, at the same CPU time: projection ≈ 350 →
- * ≈ 260 MB (its live data is ≈ 60–90 MB), ingest ≈ 375 → ≈ 350 MB. 1024
- * did as well, 2048 not at all (docs/performance.md). A day-0 ingest holds
- * ≈ 1 KB per entity, so the limit leaves room for ≈ 1.4 million entities,
- * twenty times HRSA's export.
+ * Not `--max-old-space-size`: any limit under 2 GB also caps how far V8
+ * lets the old generation outgrow its live data (2× instead of 4×), which
+ * took the day-0 projection from ≈ 327 to ≈ 265 MB but made the daily
+ * byte-identical re-diff ≈ 20% slower and the ingests ≈ 5% (more full
+ * collections of the registry's maps; docs/performance.md, session 6).
  */
-export const nodeOptions: readonly string[] = ['--max-semi-space-size=16', '--max-old-space-size=1536'];
+export const nodeOptions: readonly string[] = ['--max-semi-space-size=16'];

@@ -55,7 +55,7 @@ describe('the Dockerfile and the compiled CLI it runs', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(
-      /^ENTRYPOINT \["node", "--max-semi-space-size=16", "--max-old-space-size=1536", "\/app\/src\/cli\/main\.js"\]$/m,
+      /^ENTRYPOINT \["node", "--max-semi-space-size=16", "\/app\/src\/cli\/main\.js"\]$/m,
     );
     // No download without a checksum: no ADD of a URL, no curl or wget.
     expect(dockerfile).not.toMatch(/^ADD\s+https?:/m);

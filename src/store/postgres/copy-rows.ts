@@ -8,8 +8,9 @@ export type CopyCell = string | number | null;
  * Bulk-writes rows with COPY FROM STDIN (text format), the fastest way into
  * PostgreSQL (≈ 130k rows/s here vs ≈ 90k for unnest inserts, measured).
  * `null` cells are written as SQL NULL. Rows are taken from `rows` as they
- * are written, `maxRowsPerCopy` to a COPY: the registry of a full-scale
- * day 0 (90,000 rows, ≈ 18 MB of text) held whole was the ingest's peak RSS.
+ * are written, `maxRowsPerCopy` to a COPY, so that what a write holds does
+ * not grow with its rows (a full-scale day 0's registry: 90,000 rows,
+ * ≈ 18 MB of text).
  */
 export async function copyRows(
   client: pg.ClientBase,

@@ -40,7 +40,7 @@ export async function writeRegistry(
   await client.query(plans.mergeElementHashChanges);
 }
 
-/** Made as COPY takes them: a day 0's 90,000 rows held at once were ≈ 10 MB at the ingest's peak. */
+/** Made as COPY takes them, not held all at once (a day 0 changes 90,000 streams). */
 function* changeRows(
   asOfIso: string,
   changes: ReadonlyMap<string, RegistryChange>,

@@ -137,7 +137,8 @@ export const pharmacyProjector: Projector = {
       if (touchedBy.size === 0) return;
       const pharmacyIds = [...touchedBy.keys()];
       // Only sources with a pharmacy's latest editDate (the rule's first criterion) can supply its
-      // columns, so only those are read back: a chain named by hundreds of entities costs a few rows.
+      // columns, so only those are read back: a chain named by hundreds of entities costs a few rows,
+      // and with the index in that order (ddl/0012) the read stops after them.
       const { rows: unchanged } = !(await hadSources)
         ? { rows: [] }
         : await writes.read((client) =>
@@ -145,10 +146,10 @@ export const pharmacyProjector: Projector = {
               text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
                        cross join lateral (
                          select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
-                           from (select *, rank() over (order by edit_stp desc nulls last) as latest
-                                   from dim_pharmacy_sources
-                                  where pharmacy_id = k.pharmacy_id and event_position <= $2) s
-                          where s.latest = 1 offset 0) v`,
+                           from dim_pharmacy_sources s
+                          where s.pharmacy_id = k.pharmacy_id and s.event_position <= $2
+                          order by s.edit_stp desc nulls last
+                          fetch first 1 rows with ties) v`,
               values: [pharmacyIds, batch.after],
               rowMode: 'array',
             }),

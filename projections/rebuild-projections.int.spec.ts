@@ -84,6 +84,26 @@ describe('rebuildProjections', () => {
     expect([...seen]).toEqual([300]);
   });
 
+  it('leaves every index as the migrations made it (a projection migration not named ddl/NNNN_projections* would be lost)', async () => {
+    const indexes = async () => {
+      const { rows } = await database.pool.query<{ definition: string }>(
+        `select replace(indexdef, schemaname || '.', '') as definition
+           from pg_indexes where schemaname = $1 order by indexname`,
+        [database.schema],
+      );
+      return rows.map((row) => row.definition);
+    };
+    const migrated = await indexes();
+    expect(migrated).toContain(
+      'CREATE INDEX dim_pharmacy_sources_pharmacy_idx ON dim_pharmacy_sources USING btree (pharmacy_id, edit_stp DESC NULLS LAST)',
+    );
+    await appendTestSnapshot(database.store, '2026-11-01T05:00:00Z', [
+      { type: 'CoveredEntityRegistered', entity: coveredEntity('DSH000001', 1) },
+    ]);
+    await rebuildProjections(database);
+    expect(await indexes()).toEqual(migrated);
+  });
+
   it("keeps the live tables' grants, so a read-only role can still read after the swap", async () => {
     const reader = `${database.schema}_reader`;
     await database.pool.query(`create role ${reader} nologin`);

@@ -195,14 +195,16 @@ describe('given events, when projected, then rows', () => {
       });
   });
 
+  /** A contract with pharmacy 77. */
+  const pharmacy = (contractId: number, editDate: string, name: string) => ({
+    contractId,
+    pharmacyId: 77,
+    name,
+    editDate,
+    address: { addressLine1: '9 Elm', city: 'BOSTON', state: 'MA', zip: '02111' },
+  });
+
   it('dim_pharmacy takes the latest-edited contract across entities and gets one version per snapshot', async () => {
-    const pharmacy = (contractId: number, editDate: string, name: string) => ({
-      contractId,
-      pharmacyId: 77,
-      name,
-      editDate,
-      address: { addressLine1: '9 Elm', city: 'BOSTON', state: 'MA', zip: '02111' },
-    });
     const a = (contracts: object[]) => coveredEntity('DSH000001', 1, { contractPharmacies: contracts });
     const b = (contracts: object[]) => coveredEntity('DSH000002', 2, { contractPharmacies: contracts });
     await projectionSpec(database)
@@ -241,6 +243,24 @@ describe('given events, when projected, then rows', () => {
           },
         ],
       });
+  });
+
+  it('dim_pharmacy reads back every stored source tied on the latest editDate, and the tie-break keeps its winner', async () => {
+    const tie = '2024-01-01T00:00:00';
+    const entity = (id: number, contracts: object[]) =>
+      coveredEntity(`DSH00000${id}`, id, { contractPharmacies: contracts });
+    await projectionSpec(database)
+      .given(
+        // Stored in this order, the loser of the tie comes first in the index.
+        snapshot(
+          day(1),
+          registered(entity(1, [pharmacy(9, tie, 'NINE')])),
+          registered(entity(2, [pharmacy(10, tie, 'TEN')])),
+        ),
+      )
+      // A third entity's older contract touches the pharmacy: it is decided again from what is stored.
+      .when(snapshot(day(2), registered(entity(3, [pharmacy(11, '2020-01-01T00:00:00', 'ELEVEN')]))))
+      .then({ dim_pharmacy: [{ name: 'TEN', change_type: 'INSERT', current_version_flg: 'Y' }] });
   });
 
   it('applies nothing twice: a second catch-up finds nothing to do', async () => {

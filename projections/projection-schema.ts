@@ -10,7 +10,7 @@ import { OpaisError } from '../src/errors.ts';
  * so that they are built exactly like the live ones; the events are read
  * from the live schema, which comes second on the scratch pool's search_path.
  */
-export function projectionMigrations() {
+function projectionMigrations() {
   return listMigrations().filter((migration) => /^\d{4}_projections/.test(migration.version));
 }
 
@@ -41,8 +41,7 @@ export async function createProjectionSchema(pool: pg.Pool, schema: string): Pro
     await client.query(`drop schema if exists ${schema} cascade`);
     await client.query(`create schema ${schema}`);
     await client.query(`comment on schema ${schema} is '${scratchMarker}'`);
-    await client.query(`set local search_path = ${schema}`);
-    for (const migration of projectionMigrations()) await client.query(migration.sql);
+    await replayProjectionMigrations(client, schema);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});
@@ -50,6 +49,12 @@ export async function createProjectionSchema(pool: pg.Pool, schema: string): Pro
   } finally {
     client.release();
   }
+}
+
+/** The projection objects, made in `schema` by the projection migrations, within the client's open transaction. */
+export async function replayProjectionMigrations(client: pg.ClientBase, schema: string): Promise<void> {
+  await client.query(`set local search_path = ${schema}`);
+  for (const migration of projectionMigrations()) await client.query(migration.sql);
 }
 
 export async function dropProjectionSchema(pool: pg.Pool, schema: string): Promise<void> {

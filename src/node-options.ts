@@ -15,9 +15,10 @@
  * starts: `v8.setFlagsFromString` no longer changes the young generation.
  *
  * Not `--max-old-space-size`: any limit under 2 GB also caps how far V8
- * lets the old generation outgrow its live data (2× instead of 4×), which
- * took the day-0 projection from ≈ 327 to ≈ 265 MB but made the daily
- * byte-identical re-diff ≈ 20% slower and the ingests ≈ 5% (more full
- * collections of the registry's maps; docs/performance.md, session 6).
+ * lets the old generation outgrow its live data (≈ 2× instead of 4×),
+ * which took the day-0 projection's peak RSS from ≈ 350 to ≈ 260 MB but
+ * made the daily byte-identical re-diff ≈ 20% slower and the ingests ≈ 5%
+ * (more full collections of the registry's maps; docs/performance.md,
+ * session 6).
  */
 export const nodeOptions: readonly string[] = ['--max-semi-space-size=16'];

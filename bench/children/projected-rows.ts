@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { projectionMigrations } from '../../projections/projection-schema.ts';
+import { replayProjectionMigrations } from '../../projections/projection-schema.ts';
 
 /**
  * The tables the projection migrations make (the dim_* tables, the
@@ -15,8 +15,7 @@ export async function projectionTables(pool: pg.Pool): Promise<string[]> {
     await client.query('begin');
     const probe = `projection_tables_${process.pid}`;
     await client.query(`create schema ${probe}`);
-    await client.query(`set local search_path = ${probe}`);
-    for (const migration of projectionMigrations()) await client.query(migration.sql);
+    await replayProjectionMigrations(client, probe);
     const { rows } = await client.query<{ name: string }>(
       'select tablename as name from pg_tables where schemaname = $1 order by tablename',
       [probe],

@@ -7,7 +7,6 @@ import { diffVersions } from './scd2-diff.ts';
 import { entityKey, type Row } from './table-spec.ts';
 import {
   dimPharmacy,
-  keepBestSource,
   pharmacyRows,
   pharmacySourceColumns,
   pharmacySources,
@@ -24,10 +23,11 @@ import { expireVersions, insertVersions, loadCurrentVersions, selectList } from 
  * at most one new version. A version's event is the last event of the
  * snapshot that touched the pharmacy.
  *
- * The end state of a touched pharmacy's sources is what this snapshot wrote
- * plus what was written before and is still there; only the latter is read
- * back (a day-0 snapshot reads nothing back), and of the former only the
- * best source per pharmacy is kept in memory.
+ * The end state of a touched pharmacy's sources is dim_pharmacy_sources at
+ * `finish`, which this snapshot has brought up to date: the best ones are
+ * read back from it, a slice of pharmacies at a time, so that memory does
+ * not grow with the number of pharmacies touched (a day 0 touches every
+ * one; holding each one's best source cost ≈ 36 MB of live heap there).
  */
 interface StoredSource {
   /** Its row's address, stable within the transaction (the projectors' lock keeps other writers out). */
@@ -63,17 +63,13 @@ async function loadSources(
   return byEntity;
 }
 
+/** Pharmacies decided per read-back: bounds what `finish` holds (rows of the slice, not of the snapshot). */
+const pharmacySlice = 8192;
+
 export const pharmacyProjector: Projector = {
   name: dimPharmacy.table,
   begin(batch, writes) {
     const touchedBy = new Map<string, number>();
-    const bestWritten = new Map<string, Row>();
-    const hadSources = writes
-      .read((client) =>
-        client.query<{ any: boolean }>('select exists (select 1 from dim_pharmacy_sources) as any'),
-      )
-      .then(({ rows }) => rows[0]?.any === true);
-    hadSources.catch(() => {}); // awaited in apply/finish
     // Sources are read back only when there were some; dim_pharmacy only in `finish`, before its rows.
     const sourceIndexes = deferIndexesWhileEmpty(writes, 'dim_pharmacy_sources');
     const pharmacyIndexes = deferIndexesWhileEmpty(writes, dimPharmacy.table);
@@ -89,7 +85,7 @@ export const pharmacyProjector: Projector = {
             : deriveFor(change, dimPharmacy.table, () => pharmacySources(entity, change.key));
         });
         // A registered entity was not current, so it has no sources yet.
-        const known = (await hadSources)
+        const known = !(await sourceIndexes.empty)
           ? changes.filter((change) => change.type !== 'CoveredEntityRegistered')
           : [];
         const stored =
@@ -108,7 +104,6 @@ export const pharmacyProjector: Projector = {
             if (kept) continue;
             added.push({ source, position: change.position });
             touch(sourcePharmacyId(source), change.position);
-            keepBestSource(bestWritten, source);
           }
           for (const gone of [...before.values()].flat()) {
             removed.push(gone.tid);
@@ -134,30 +129,36 @@ export const pharmacyProjector: Projector = {
     };
 
     async function decide() {
-      if (touchedBy.size === 0) return;
       const pharmacyIds = [...touchedBy.keys()];
+      for (let start = 0; start < pharmacyIds.length; start += pharmacySlice) {
+        await decideSlice(pharmacyIds.slice(start, start + pharmacySlice));
+      }
+    }
+
+    async function decideSlice(pharmacyIds: string[]) {
       // Only sources with a pharmacy's latest editDate (the rule's first criterion) can supply its
       // columns, so only those are read back: a chain named by hundreds of entities costs a few rows,
       // and with the index in that order (ddl/0012) the read stops after them.
-      const { rows: unchanged } = !(await hadSources)
-        ? { rows: [] }
-        : await writes.read((client) =>
-            client.query<(string | null)[]>({
-              text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
-                       cross join lateral (
-                         select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
-                           from dim_pharmacy_sources s
-                          where s.pharmacy_id = k.pharmacy_id and s.event_position <= $2
-                          order by s.edit_stp desc nulls last
-                          fetch first 1 rows with ties) v`,
-              values: [pharmacyIds, batch.after],
-              rowMode: 'array',
-            }),
-          );
-      const current = await writes.read((client) =>
-        loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]),
+      const { rows: best } = await writes.read((client) =>
+        client.query<(string | null)[]>({
+          text: `select v.* from unnest($1::text[]) as k(pharmacy_id)
+                   cross join lateral (
+                     select ${selectList(pharmacySourceColumns, pharmacySourceTimestampColumns, 's')}
+                       from dim_pharmacy_sources s
+                      where s.pharmacy_id = k.pharmacy_id
+                      order by s.edit_stp desc nulls last
+                      fetch first 1 rows with ties) v`,
+          values: [pharmacyIds],
+          rowMode: 'array',
+        }),
       );
-      const diff = diffVersions(dimPharmacy, current, pharmacyRows([...unchanged, ...bestWritten.values()]));
+      // An empty dim_pharmacy has no current versions to read, and its indexes are put off: a probe would scan.
+      const current = (await pharmacyIndexes.empty)
+        ? []
+        : await writes.read((client) =>
+            loadCurrentVersions(client, dimPharmacy, ['pharmacy_id'], [pharmacyIds]),
+          );
+      const diff = diffVersions(dimPharmacy, current, pharmacyRows(best));
       const currentIds = new Map(current.map((version) => [version.rowId, version.row[0] as string]));
       expireVersions(
         writes,

@@ -63,7 +63,7 @@ export function pharmacyRows(sources: Iterable<Row>): Row[] {
 }
 
 /** Keeps, per pharmacy, the source that supplies its columns. The choice is a maximum, so it can be made incrementally. */
-export function keepBestSource(best: Map<string, Row>, source: Row): void {
+function keepBestSource(best: Map<string, Row>, source: Row): void {
   const pharmacyId = sourcePharmacyId(source);
   const current = best.get(pharmacyId);
   if (current === undefined || compareSources(source, current) > 0) best.set(pharmacyId, source);

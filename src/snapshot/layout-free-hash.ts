@@ -260,20 +260,17 @@ function isSetCollection(k0: number, k1: number): boolean {
   return false;
 }
 
-const hexDigits = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hexBytes = Buffer.alloc(8);
 
-/** `value` as 16 hex digits. */
+/**
+ * `value` as 16 hex digits, one flat string: built by `+`, it was a V8 cons
+ * string over two halves (80 bytes instead of 32), and an ingest keeps one
+ * per entity until its end.
+ */
 function hex(): string {
-  let out = '';
-  for (let l = 0; l < 2; l++) {
-    const lane = value[l] as number;
-    out +=
-      (hexDigits[(lane >>> 24) & 0xff] as string) +
-      (hexDigits[(lane >>> 16) & 0xff] as string) +
-      (hexDigits[(lane >>> 8) & 0xff] as string) +
-      (hexDigits[lane & 0xff] as string);
-  }
-  return out;
+  hexBytes.writeUInt32BE((value[0] as number) >>> 0, 0);
+  hexBytes.writeUInt32BE((value[1] as number) >>> 0, 4);
+  return hexBytes.toString('hex');
 }
 
 function skipSpace(bytes: Uint8Array, at: number, end: number): number {

@@ -1,7 +1,7 @@
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { changedPaths } from '../diff/changed-paths.ts';
-import { type Classification, classifyElement, removedStreams } from '../diff/classify-element.ts';
+import { classifyElement, removedStreams } from '../diff/classify-element.ts';
 import { entityChanges } from '../diff/entity-changes.ts';
 import { MemberPaths } from '../diff/member-paths.ts';
 import { OpaisError } from '../errors.ts';
@@ -84,10 +84,11 @@ const listedProblemLimit = 100;
  */
 const batchEvents = 100;
 const batchBytes = 1 << 20;
+/** Element hashes are recorded at the latest with this many (a re-rendered day has hashes and no events). */
+const batchHashes = 8192;
 
-interface Seen {
-  contentHash: string;
-  outcome: Classification;
+/** A key listed more than once (rare): how its repeats are counted. */
+interface Repeats {
   elements: number;
   identicalRepeats: number;
   conflict: boolean;
@@ -194,7 +195,6 @@ export async function ingestSnapshot(options: IngestOptions): Promise<IngestSumm
     }
 
     await session.discard(diff.conflicting);
-    await session.recordElementHashes(diff.elementHashes);
     // In stream-id order: the registry comes in the store's physical row order, which differs between a store
     // that saw killed or aborted ingests and one that did not, and the log must not depend on it.
     const removals = [...removedStreams(registry, diff.seen)].sort();
@@ -259,21 +259,28 @@ async function diffElements(
 ) {
   const counts: SnapshotCounts = { entities: 0, ...emptyCounts() };
   const problems: DataQualityProblem[] = [];
-  const seen = new Map<string, Seen>();
+  // Key → the content hash of its first element: all that is held of each of a day 0's 90,000 entities.
+  const seen = new Map<string, string>();
+  const repeats = new Map<string, Repeats>();
   let pending: PendingEntity[] = [];
   let pendingBytes = 0;
+  // Recorded with each batch's events, not held to the end (a conflicting key's are taken back with its events).
+  let elementHashes = new Map<string, ElementHashes>();
 
-  const elementHashes = new Map<string, ElementHashes>();
   const memberPaths = new MemberPaths();
   // One batch's events are written while the next batch is read: PostgreSQL
   // turns JSON into jsonb on its own core meanwhile.
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = pending;
+    const hashes = elementHashes;
     pending = [];
     pendingBytes = 0;
+    elementHashes = new Map();
     await writing;
-    writing = toEvents(session, registry, batch, memberPaths).then((events) => session.append(events));
+    writing = toEvents(session, registry, batch, memberPaths)
+      .then((events) => session.append(events))
+      .then(() => session.recordElementHashes(hashes));
     writing.catch(() => {}); // awaited at the next flush; meanwhile a failure is not "unhandled"
   };
 
@@ -286,15 +293,19 @@ async function diffElements(
       continue;
     }
     const key = keyOf(element, registry);
-    const first = seen.get(key.streamId);
-    if (first) {
-      first.elements += 1;
-      if (first.contentHash === key.contentHash) {
-        first.identicalRepeats += 1;
+    const firstHash = seen.get(key.streamId);
+    if (firstHash !== undefined) {
+      let repeated = repeats.get(key.streamId);
+      if (!repeated) {
+        repeated = { elements: 1, identicalRepeats: 0, conflict: false };
+        repeats.set(key.streamId, repeated);
+      }
+      repeated.elements += 1;
+      if (firstHash === key.contentHash) {
+        repeated.identicalRepeats += 1;
         counts.duplicates += 1;
-      } else if (!first.conflict) {
-        first.conflict = true;
-        elementHashes.delete(key.streamId);
+      } else if (!repeated.conflict) {
+        repeated.conflict = true;
         problems.push({
           code: 'CONFLICTING_DUPLICATE',
           index: element.index,
@@ -307,35 +318,32 @@ async function diffElements(
       continue;
     }
     const previous = registry.get(key.streamId);
-    const outcome = element.kind === 'known' ? 'unchanged' : classifyElement(previous, key.contentHash);
-    seen.set(key.streamId, {
-      contentHash: key.contentHash,
-      outcome,
-      elements: 1,
-      identicalRepeats: 0,
-      conflict: false,
-    });
+    // A known element is one of the registry's current entities, as it stood: unchanged.
+    const outcome = classifyElement(previous, key.contentHash);
+    seen.set(key.streamId, key.contentHash);
     counts[outcome] += 1;
     const hashes = elementHashesOf(element, previous);
     if (hashes) elementHashes.set(key.streamId, hashes);
-    if (element.kind === 'known' || outcome === 'unchanged') continue;
-    pending.push({ element, streamId: key.streamId, outcome });
-    pendingBytes += element.canonicalJson.length;
-    if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
+    if (element.kind === 'entity' && outcome !== 'unchanged') {
+      pending.push({ element, streamId: key.streamId, outcome });
+      pendingBytes += element.canonicalJson.length;
+    }
+    if (pending.length >= batchEvents || pendingBytes >= batchBytes || elementHashes.size >= batchHashes)
+      await flush();
   }
   await flush();
   await writing;
 
   const conflicting: string[] = [];
-  for (const [streamId, entry] of seen) {
-    if (!entry.conflict) continue;
+  for (const [streamId, repeated] of repeats) {
+    if (!repeated.conflict) continue;
     conflicting.push(streamId);
-    counts[entry.outcome] -= 1;
+    counts[classifyElement(registry.get(streamId), seen.get(streamId) as string)] -= 1;
     // All of a conflicting key's elements are skipped, none a harmless duplicate.
-    counts.skipped += entry.elements;
-    counts.duplicates -= entry.identicalRepeats;
+    counts.skipped += repeated.elements;
+    counts.duplicates -= repeated.identicalRepeats;
   }
-  return { counts, problems, seen, conflicting, elementHashes, memberPaths, entities: counts.entities };
+  return { counts, problems, seen, conflicting, memberPaths, entities: counts.entities };
 }
 
 /**

@@ -195,10 +195,15 @@ export interface IngestSession {
   append(events: readonly NewEntityEvent[]): Promise<void>;
   /**
    * Remembers how the elements seen stood (by stream id), for the next
-   * snapshot's reader: each given stream's hashes replace its entry's.
+   * snapshot's reader: each given stream's hashes replace its entry's at
+   * commit. Called as the elements come, a batch at a time; a stream
+   * recorded again takes the hashes recorded last.
    */
   recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void>;
-  /** Takes back what this session appended to these streams (a key found to conflict later in the file). */
+  /**
+   * Takes back what this session appended and recorded for these streams (a
+   * key found to conflict later in the file).
+   */
   discard(streamIds: readonly string[]): Promise<void>;
   /** Appends SnapshotIngested last and makes everything visible at once. */
   commit(snapshot: SnapshotIngestedV1): Promise<AppliedSnapshot>;

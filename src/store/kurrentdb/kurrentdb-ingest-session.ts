@@ -37,7 +37,7 @@ export class KurrentDbIngestSession implements IngestSession {
   /** The last version each stream takes in this session. */
   readonly #versions = new Map<string, number>();
   readonly #registryChanges = new Map<string, RegistryChange>();
-  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
+  readonly #elementHashes = new Map<string, ElementHashes>();
   #finished = false;
 
   private readonly log: KurrentLog;
@@ -98,7 +98,7 @@ export class KurrentDbIngestSession implements IngestSession {
   }
 
   async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
-    this.#elementHashes = hashes;
+    for (const [streamId, recorded] of hashes) this.#elementHashes.set(streamId, recorded);
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
@@ -108,6 +108,7 @@ export class KurrentDbIngestSession implements IngestSession {
     for (const streamId of streamIds) {
       this.#versions.delete(streamId);
       this.#registryChanges.delete(streamId);
+      this.#elementHashes.delete(streamId);
     }
   }
 

@@ -151,7 +151,7 @@ class MemoryIngestSession implements IngestSession {
   readonly #metadataJson: string;
   /** This session's appends, by stream: invisible until commit. */
   readonly #appended = new Map<string, KeptEvent[]>();
-  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
+  readonly #elementHashes = new Map<string, ElementHashes>();
   readonly #registryChanges = new Map<string, RegistryChange>();
   #finished = false;
 
@@ -223,13 +223,14 @@ class MemoryIngestSession implements IngestSession {
   }
 
   async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
-    this.#elementHashes = hashes;
+    for (const [streamId, recorded] of hashes) this.#elementHashes.set(streamId, recorded);
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
     for (const streamId of streamIds) {
       this.#appended.delete(streamId);
       this.#registryChanges.delete(streamId);
+      this.#elementHashes.delete(streamId);
     }
   }
 

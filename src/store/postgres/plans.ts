@@ -116,22 +116,50 @@ export const registryChangeColumns = [
   'stream_version',
   'is_current',
   'as_of',
-  'raw_hash',
-  'layout_free_hash',
 ] as const;
-export const createRegistryChanges = `create temp table ${registryChangesTable} (like entity_registry) on commit drop`;
-export const mergeRegistryChanges = `insert into entity_registry select * from ${registryChangesTable}
+export const elementHashChangesTable = 'element_hash_changes';
+export const elementHashChangeColumns = ['stream_id', 'raw_hash', 'layout_free_hash'] as const;
+/** The registry stage (write-registry.ts): gone with the transaction, committed or not. */
+export const createRegistryStage = [
+  `create temp table ${registryChangesTable} (like entity_registry) on commit drop`,
+  // `recorded`: hashes recorded again for a stream replace those recorded before.
+  `create temp table ${elementHashChangesTable}
+    (stream_id text, raw_hash text, layout_free_hash text, recorded bigint generated always as identity) on commit drop`,
+] as const;
+export const forgetStagedRegistry = [
+  `delete from ${registryChangesTable} where stream_id = any($1)`,
+  `delete from ${elementHashChangesTable} where stream_id = any($1)`,
+] as const;
+// Room for the merge to sort a day 0's 90,000 staged rows in memory (the default 4 MB spills them to disk):
+// its merge 0.57 → 0.48 s (medians of 2).
+export const registryMergeWorkMem = `set local work_mem = '64MB'`;
+const stagedChanges = `select distinct on (stream_id) * from ${registryChangesTable}
+  order by stream_id, stream_version desc`;
+const stagedHashes = `select distinct on (stream_id) stream_id, raw_hash, layout_free_hash from ${elementHashChangesTable}
+  order by stream_id, recorded desc`;
+/** A stream's new version and its element's hashes go in together; without hashes its old ones are kept. */
+export const mergeRegistryChanges = `with changes as (${stagedChanges}), hashes as (${stagedHashes})
+  insert into entity_registry
+  select c.stream_id, c.id340b, c.ce_id, c.content_hash, c.stream_version, c.is_current, c.as_of,
+    h.raw_hash, h.layout_free_hash
+  from changes c left join hashes h using (stream_id)
   on conflict (stream_id) do update set
     content_hash = excluded.content_hash, stream_version = excluded.stream_version,
     is_current = excluded.is_current, as_of = excluded.as_of,
     raw_hash = coalesce(excluded.raw_hash, entity_registry.raw_hash),
     layout_free_hash = case when excluded.raw_hash is null then entity_registry.layout_free_hash
       else excluded.layout_free_hash end`;
-
-export const elementHashChangesTable = 'element_hash_changes';
-export const elementHashChangeColumns = ['stream_id', 'raw_hash', 'layout_free_hash'] as const;
-export const createElementHashChanges = `create temp table ${elementHashChangesTable}
-  (stream_id text, raw_hash text, layout_free_hash text) on commit drop`;
-export const mergeElementHashChanges = `update entity_registry r
-  set raw_hash = c.raw_hash, layout_free_hash = c.layout_free_hash
-  from ${elementHashChangesTable} c where r.stream_id = c.stream_id`;
+/**
+ * The hashes of streams without a new version (another layout of the same
+ * content): a stream with one took its hashes in mergeRegistryChanges. With
+ * no changes staged, every staged hash is such a stream's.
+ */
+export const mergeElementHashChanges = (changesStaged: boolean) => `with hashes as (${stagedHashes})
+  update entity_registry r
+  set raw_hash = h.raw_hash, layout_free_hash = h.layout_free_hash
+  from hashes h where r.stream_id = h.stream_id${
+    changesStaged
+      ? `
+    and not exists (select from ${registryChangesTable} c where c.stream_id = h.stream_id)`
+      : ''
+  }`;

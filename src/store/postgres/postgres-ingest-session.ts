@@ -19,22 +19,22 @@ import { CopyBuffers, copyRows } from './copy-rows.ts';
 import { loadRegistry } from './load-registry.ts';
 import * as plans from './plans.ts';
 import { selectSnapshots } from './select-snapshots.ts';
-import { type RegistryChange, writeRegistry } from './write-registry.ts';
+import { RegistryStage } from './write-registry.ts';
 
 /**
  * An ingest session over one open transaction (see begin-ingest.ts). Its
- * state: the registry changes its appends imply (written at commit, so the
- * registry always equals a fold of the log), the raw hashes to record, and
- * the head at its start (what `discard` may take back lies after it).
+ * state: the registry changes its appends imply and the element hashes to
+ * record, staged in the transaction and merged at commit (so the registry
+ * always equals a fold of the log), and the head at its start (what
+ * `discard` may take back lies after it).
  */
 export class PostgresIngestSession implements IngestSession {
   readonly #snapshotStream: string;
   readonly #asOfIso: string;
   readonly #metadataJson: string;
-  readonly #registryChanges = new Map<string, RegistryChange>();
-  #elementHashes: ReadonlyMap<string, ElementHashes> = new Map();
   /** The event batches' COPY text, one batch after another in the same buffers. */
   readonly #copyBuffers = new CopyBuffers();
+  readonly #registry: RegistryStage;
   #finished = false;
 
   private readonly client: pg.PoolClient;
@@ -48,6 +48,7 @@ export class PostgresIngestSession implements IngestSession {
     this.#snapshotStream = snapshotStreamId(asOf);
     this.#asOfIso = asOf.toISOString();
     this.#metadataJson = JSON.stringify({ asOf: this.#asOfIso, snapshotStream: this.#snapshotStream });
+    this.#registry = new RegistryStage(client, this.#asOfIso, this.#copyBuffers);
   }
 
   lastSnapshot(): Promise<AppliedSnapshot | undefined> {
@@ -92,19 +93,19 @@ export class PostgresIngestSession implements IngestSession {
     ).catch((error: unknown) => {
       throw asConflict(error);
     });
-    for (const event of events) {
-      this.#registryChanges.set(event.streamId, registryEntryAfter(event));
-    }
+    await this.#registry.stageChanges(
+      events.map((event) => [event.streamId, registryEntryAfter(event)] as const),
+    );
   }
 
-  async recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
-    this.#elementHashes = hashes;
+  recordElementHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
+    return this.#registry.stageHashes(hashes);
   }
 
   async discard(streamIds: readonly string[]): Promise<void> {
     if (streamIds.length === 0) return;
     await this.client.query(plans.discardAppended, [this.startPosition, streamIds]);
-    for (const streamId of streamIds) this.#registryChanges.delete(streamId);
+    await this.#registry.forget(streamIds);
   }
 
   async commit(snapshot: SnapshotIngestedV1): Promise<AppliedSnapshot> {
@@ -126,7 +127,7 @@ export class PostgresIngestSession implements IngestSession {
       JSON.stringify(snapshot.dataQuality),
       snapshot.durationMs,
     ]);
-    await writeRegistry(this.client, this.#asOfIso, this.#registryChanges, this.#elementHashes);
+    await this.#registry.merge();
     await this.client.query(plans.notifyCommit, [String(globalPosition)]);
     await this.#finish('commit');
     return {

@@ -1,53 +1,102 @@
 import type pg from 'pg';
 import type { ElementHashes, RegistryEntry } from '../event-store.ts';
-import { copyRows } from './copy-rows.ts';
+import { type CopyBuffers, type CopyCell, copyRows, maxRowsPerCopy } from './copy-rows.ts';
 import * as plans from './plans.ts';
 
 export type RegistryChange = Omit<RegistryEntry, keyof ElementHashes>;
 
 /**
- * Brings the registry up to the session's events, with the hashes of the
- * elements seen (ElementHashes): those of new versions go in with them,
- * those of unchanged entities (another layout of the same content) are
- * updated alone.
+ * A snapshot's registry changes and element hashes on their way into
+ * entity_registry: staged in temporary tables of the ingest's transaction as
+ * they come, merged at its end. Held in the process instead, a day 0's
+ * 90,000 changes and hashes were ≈ 35 MB of maps, strings and objects that
+ * lived to the end of the ingest (docs/performance.md, session 8).
  */
+export class RegistryStage {
+  readonly #client: pg.ClientBase;
+  readonly #asOfIso: string;
+  readonly #copyBuffers: CopyBuffers | undefined;
+  #created = false;
+  #changesStaged = false;
+  #hashesStaged = false;
+  /** Rows not yet staged: a COPY of a few rows costs a round trip, so they go a COPY's worth at a time. */
+  #changes: Array<readonly [string, RegistryChange]> = [];
+  #hashes: Array<readonly [string, ElementHashes]> = [];
+
+  constructor(client: pg.ClientBase, asOfIso: string, copyBuffers?: CopyBuffers) {
+    this.#client = client;
+    this.#asOfIso = asOfIso;
+    this.#copyBuffers = copyBuffers;
+  }
+
+  /** Entries as of the stage's snapshot; a stream staged again takes its highest version. */
+  async stageChanges(changes: Iterable<readonly [string, RegistryChange]>): Promise<void> {
+    for (const change of changes) this.#changes.push(change);
+    if (this.#changes.length >= maxRowsPerCopy) await this.#flush();
+  }
+
+  /** A stream's hashes staged again replace those staged before. */
+  async stageHashes(hashes: ReadonlyMap<string, ElementHashes>): Promise<void> {
+    for (const entry of hashes) this.#hashes.push(entry);
+    if (this.#hashes.length >= maxRowsPerCopy) await this.#flush();
+  }
+
+  /** Takes back everything staged for these streams. */
+  async forget(streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length === 0) return;
+    await this.#flush();
+    if (!this.#created) return;
+    for (const sql of plans.forgetStagedRegistry) await this.#client.query(sql, [streamIds]);
+  }
+
+  /** Writes what was staged into entity_registry (in the caller's transaction). */
+  async merge(): Promise<void> {
+    await this.#flush();
+    if (!this.#created) return;
+    await this.#client.query(plans.registryMergeWorkMem);
+    if (this.#changesStaged) await this.#client.query(plans.mergeRegistryChanges);
+    if (this.#hashesStaged) await this.#client.query(plans.mergeElementHashChanges(this.#changesStaged));
+  }
+
+  async #flush(): Promise<void> {
+    const changes = this.#changes;
+    const hashes = this.#hashes;
+    if (changes.length === 0 && hashes.length === 0) return;
+    this.#changes = [];
+    this.#hashes = [];
+    if (!this.#created) {
+      for (const sql of plans.createRegistryStage) await this.#client.query(sql);
+      this.#created = true;
+    }
+    const copy = (table: string, columns: readonly string[], rows: Iterable<ReadonlyArray<CopyCell>>) =>
+      copyRows(this.#client, table, columns, rows, this.#copyBuffers);
+    if (changes.length > 0) {
+      await copy(plans.registryChangesTable, plans.registryChangeColumns, changeRows(this.#asOfIso, changes));
+      this.#changesStaged = true;
+    }
+    if (hashes.length > 0) {
+      await copy(plans.elementHashChangesTable, plans.elementHashChangeColumns, hashRows(hashes));
+      this.#hashesStaged = true;
+    }
+  }
+}
+
+/** One snapshot's changes and hashes in one go (the KurrentDB store's registry, written after its log). */
 export async function writeRegistry(
-  client: pg.PoolClient,
+  client: pg.ClientBase,
   asOfIso: string,
   changes: ReadonlyMap<string, RegistryChange>,
   hashes: ReadonlyMap<string, ElementHashes>,
 ): Promise<void> {
-  if (changes.size > 0) {
-    await client.query(plans.createRegistryChanges);
-    await copyRows(
-      client,
-      plans.registryChangesTable,
-      plans.registryChangeColumns,
-      changeRows(asOfIso, changes, hashes),
-    );
-    await client.query(plans.mergeRegistryChanges);
-  }
-  let hashesOnly = 0;
-  for (const streamId of hashes.keys()) if (!changes.has(streamId)) hashesOnly += 1;
-  if (hashesOnly === 0) return;
-  await client.query(plans.createElementHashChanges);
-  await copyRows(
-    client,
-    plans.elementHashChangesTable,
-    plans.elementHashChangeColumns,
-    hashOnlyRows(changes, hashes),
-  );
-  await client.query(plans.mergeElementHashChanges);
+  const stage = new RegistryStage(client, asOfIso);
+  await stage.stageChanges(changes);
+  await stage.stageHashes(hashes);
+  await stage.merge();
 }
 
-/** Made as COPY takes them, not held all at once (a day 0 changes 90,000 streams). */
-function* changeRows(
-  asOfIso: string,
-  changes: ReadonlyMap<string, RegistryChange>,
-  hashes: ReadonlyMap<string, ElementHashes>,
-) {
+/** Made as COPY takes them, not held all at once. */
+function* changeRows(asOfIso: string, changes: Iterable<readonly [string, RegistryChange]>) {
   for (const [streamId, change] of changes) {
-    const elementHashes = hashes.get(streamId);
     yield [
       streamId,
       change.id340B,
@@ -56,16 +105,11 @@ function* changeRows(
       change.streamVersion,
       change.isCurrent ? 't' : 'f',
       asOfIso,
-      elementHashes?.rawHash ?? null,
-      elementHashes?.layoutFreeHash ?? null,
     ];
   }
 }
 
-function* hashOnlyRows(
-  changes: ReadonlyMap<string, RegistryChange>,
-  hashes: ReadonlyMap<string, ElementHashes>,
-) {
+function* hashRows(hashes: Iterable<readonly [string, ElementHashes]>) {
   for (const [streamId, { rawHash, layoutFreeHash }] of hashes)
-    if (!changes.has(streamId)) yield [streamId, rawHash, layoutFreeHash ?? null];
+    yield [streamId, rawHash, layoutFreeHash ?? null];
 }

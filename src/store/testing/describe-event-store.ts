@@ -216,6 +216,43 @@ const cases: Record<string, (store: EventStore) => Promise<void>> = {
     expect(await store.readStream('coveredEntity-C.3')).toEqual([]);
   },
 
+  async 'records element hashes as they come: the last recorded wins, and a discarded stream keeps its own'(
+    store,
+  ) {
+    await commitSnapshot(store, day(1), [registered('A', 1), registered('B', 2)]);
+    const session = await store.beginIngest({ asOf: day(2) });
+    await session.recordElementHashes(new Map([['coveredEntity-A.1', { rawHash: 'raw-A1' }]]));
+    await session.append([registered('C', 3)]);
+    await session.recordElementHashes(
+      new Map([
+        ['coveredEntity-A.1', { rawHash: 'raw-A2', layoutFreeHash: 'layout-A2' }],
+        ['coveredEntity-B.2', { rawHash: 'raw-B' }],
+        ['coveredEntity-C.3', { rawHash: 'raw-C' }],
+      ]),
+    );
+    await session.append([registered('D', 4)]);
+    await session.recordElementHashes(new Map([['coveredEntity-D.4', { rawHash: 'raw-D' }]]));
+    // B's element and C's key were found to conflict later in the file.
+    await session.discard(['coveredEntity-B.2', 'coveredEntity-C.3']);
+    await session.commit(testSnapshot(day(2), 'sha-2'));
+    const next = await store.beginIngest({ asOf: day(3) });
+    const registry = await next.loadRegistry();
+    await next.abort();
+    expect(registry.get('coveredEntity-A.1')).toMatchObject({
+      rawHash: 'raw-A2',
+      layoutFreeHash: 'layout-A2',
+    });
+    expect(registry.get('coveredEntity-B.2')).toEqual({
+      id340B: 'B',
+      ceId: 2,
+      contentHash: 'h-B',
+      streamVersion: 1,
+      isCurrent: true,
+    });
+    expect(registry.has('coveredEntity-C.3')).toBe(false);
+    expect(registry.get('coveredEntity-D.4')).toMatchObject({ streamVersion: 1, rawHash: 'raw-D' });
+  },
+
   async 'counts current and removed entities as the last snapshot left them'(store) {
     expect(await store.countEntities()).toEqual({ current: 0, removed: 0 });
     await commitSnapshot(store, day(1), [registered('A', 1), registered('B', 2), registered('C', 3)]);

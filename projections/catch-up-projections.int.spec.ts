@@ -263,6 +263,42 @@ describe('given events, when projected, then rows', () => {
       .then({ dim_pharmacy: [{ name: 'TEN', change_type: 'INSERT', current_version_flg: 'Y' }] });
   });
 
+  it('dim_pharmacy decides more pharmacies than one read-back query takes (8,192), every one of them', async () => {
+    const pharmacies = 9_000;
+    const contract = (pharmacyId: number, editDate: string, name: string) => ({
+      contractId: pharmacyId,
+      pharmacyId,
+      name,
+      editDate,
+      address: { addressLine1: '9 Elm', city: 'BOSTON', state: 'MA', zip: '02111' },
+    });
+    const ids = Array.from({ length: pharmacies }, (_, k) => k + 1);
+    // Nine entities of 1,000 contracts each, then one entity whose later edits win every pharmacy.
+    const holders = Array.from({ length: 9 }, (_, h) =>
+      registered(
+        coveredEntity(`DSH10000${h}`, 100 + h, {
+          contractPharmacies: ids
+            .slice(h * 1000, (h + 1) * 1000)
+            .map((id) => contract(id, '2024-01-01T00:00:00', `OLD ${id}`)),
+        }),
+      ),
+    );
+    const winner = coveredEntity('DSH200000', 200, {
+      contractPharmacies: ids.map((id) => contract(id, '2025-01-01T00:00:00', `NEW ${id}`)),
+    });
+    await projectionSpec(database)
+      .given(snapshot(day(1), ...holders))
+      .when(snapshot(day(2), registered(winner)))
+      .then();
+    expect(await count('dim_pharmacy', `current_version_flg = 'Y'`)).toBe(pharmacies);
+    expect(await count('dim_pharmacy', `current_version_flg = 'Y' and name = 'NEW ' || pharmacy_id`)).toBe(
+      pharmacies,
+    );
+    expect(await count('dim_pharmacy', `current_version_flg = 'N' and name = 'OLD ' || pharmacy_id`)).toBe(
+      pharmacies,
+    );
+  });
+
   it('applies nothing twice: a second catch-up finds nothing to do', async () => {
     await projectionSpec(database)
       .given()

@@ -218,13 +218,14 @@ function orderInTrie(keys: string[]): KeyOrder {
 
 function newKeyOrder(keys: string[]): KeyOrder {
   const sorted = [...keys].sort();
+  const prefixes = sorted.map(prefixesOf);
   return {
     keys,
     sorted,
     positions: sorted.map((key) => keys.indexOf(key)),
     sets: sorted.map((key) => setCollections.has(key)),
-    openers: sorted.map((key) => prefixesOf(key).opener),
-    separators: sorted.map((key) => prefixesOf(key).separator),
+    openers: prefixes.map((prefix) => prefix.opener),
+    separators: prefixes.map((prefix) => prefix.separator),
   };
 }
 

@@ -147,6 +147,14 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
         const head = await store.headPosition();
         const target = structuredClone(current[3]) as Record<string, unknown>;
         const conflicting = { ...structuredClone(target), name: 'CONFLICT' };
+        const targetStream = entityStreamId(target.id340B as string, target.ceId as number);
+        const registryEntry = async () => {
+          const session = await store.beginIngest({ asOf: day(30) });
+          const entry = (await session.loadRegistry()).get(targetStream);
+          await session.abort();
+          return entry;
+        };
+        const before = await registryEntry();
         const entities = [
           ...current.slice(0, 3),
           { ...target, name: 'EDITED' },
@@ -174,6 +182,8 @@ export function describeIngestRules(name: string, factory: EventStoreFactory): v
           dataQualityProblemCount: 5,
         });
         expect(((events[0] as StoredEvent).data as SnapshotIngestedV1).dataQuality).toHaveLength(5);
+        // Its element hashes too: recorded, the EDITED bytes would pass as known, unchanged, the next day.
+        expect(await registryEntry()).toEqual(before);
       });
 
       it('refuses a malformed file naming the file and the place, appending nothing', async () => {

@@ -151,15 +151,10 @@ export const mergeRegistryChanges = `with changes as (${stagedChanges}), hashes 
       else excluded.layout_free_hash end`;
 /**
  * The hashes of streams without a new version (another layout of the same
- * content): a stream with one took its hashes in mergeRegistryChanges. With
- * no changes staged, every staged hash is such a stream's.
+ * content): a stream with one took its hashes in mergeRegistryChanges.
  */
-export const mergeElementHashChanges = (changesStaged: boolean) => `with hashes as (${stagedHashes})
+export const mergeElementHashChanges = `with hashes as (${stagedHashes})
   update entity_registry r
   set raw_hash = h.raw_hash, layout_free_hash = h.layout_free_hash
-  from hashes h where r.stream_id = h.stream_id${
-    changesStaged
-      ? `
-    and not exists (select from ${registryChangesTable} c where c.stream_id = h.stream_id)`
-      : ''
-  }`;
+  from hashes h where r.stream_id = h.stream_id
+    and not exists (select from ${registryChangesTable} c where c.stream_id = h.stream_id)`;

@@ -16,7 +16,7 @@ export class RegistryStage {
   readonly #client: pg.ClientBase;
   readonly #asOfIso: string;
   readonly #copyBuffers: CopyBuffers | undefined;
-  #created = false;
+  /** Whether any row went to each table. */
   #changesStaged = false;
   #hashesStaged = false;
   /** Rows not yet staged: a COPY of a few rows costs a round trip, so they go a COPY's worth at a time. */
@@ -45,17 +45,22 @@ export class RegistryStage {
   async forget(streamIds: readonly string[]): Promise<void> {
     if (streamIds.length === 0) return;
     await this.#flush();
-    if (!this.#created) return;
+    if (!this.#tablesMade) return;
     for (const sql of plans.forgetStagedRegistry) await this.#client.query(sql, [streamIds]);
   }
 
   /** Writes what was staged into entity_registry (in the caller's transaction). */
   async merge(): Promise<void> {
     await this.#flush();
-    if (!this.#created) return;
+    if (!this.#tablesMade) return;
     await this.#client.query(plans.registryMergeWorkMem);
     if (this.#changesStaged) await this.#client.query(plans.mergeRegistryChanges);
-    if (this.#hashesStaged) await this.#client.query(plans.mergeElementHashChanges(this.#changesStaged));
+    if (this.#hashesStaged) await this.#client.query(plans.mergeElementHashChanges);
+  }
+
+  /** The tables are made with the first rows staged. */
+  get #tablesMade(): boolean {
+    return this.#changesStaged || this.#hashesStaged;
   }
 
   async #flush(): Promise<void> {
@@ -64,10 +69,7 @@ export class RegistryStage {
     if (changes.length === 0 && hashes.length === 0) return;
     this.#changes = [];
     this.#hashes = [];
-    if (!this.#created) {
-      for (const sql of plans.createRegistryStage) await this.#client.query(sql);
-      this.#created = true;
-    }
+    if (!this.#tablesMade) for (const sql of plans.createRegistryStage) await this.#client.query(sql);
     const copy = (table: string, columns: readonly string[], rows: Iterable<ReadonlyArray<CopyCell>>) =>
       copyRows(this.#client, table, columns, rows, this.#copyBuffers);
     if (changes.length > 0) {

@@ -83,8 +83,11 @@ export function copyLine(cells: ReadonlyArray<CopyCell>, more: ReadonlyArray<Cop
   let length = 0;
   for (const cell of cells) lineCells[length++] = copyCell(cell);
   for (const cell of more) lineCells[length++] = copyCell(cell);
+  // The newline joined in with the last cell: appended to the joined line, it made a rope that every
+  // write into a buffer flattened again, a second copy of each line (a day 0's 200 MB of events).
+  lineCells[length - 1] += '\n';
   lineCells.length = length;
-  return `${lineCells.join('\t')}\n`;
+  return lineCells.join('\t');
 }
 
 const noCells: CopyCell[] = [];
@@ -106,10 +109,11 @@ function copyCell(cell: CopyCell): string {
 export function appendCopyText(text: Buffer[], lines: Iterable<string>, spares?: CopyBuffers): number {
   // Without spares, a piece is written in the scratch buffer and copied out at its size: a caller that appends
   // a few rows at a time (projections/write-behind.ts) must not hold 256 kB for each.
-  const newPiece = (room: number) =>
-    room > pieceBytes ? Buffer.allocUnsafeSlow(room) : spares ? spares.take() : scratch;
+  // A line larger than a piece (an entity of megabytes) gets a buffer of its exact size, not of 3 bytes a character.
+  const newPiece = (room: number, line: string) =>
+    room > pieceBytes ? Buffer.allocUnsafeSlow(Buffer.byteLength(line)) : spares ? spares.take() : scratch;
   let bytes = 0;
-  let piece = newPiece(0);
+  let piece = newPiece(0, '');
   let at = 0;
   const done = () => {
     if (at === 0) return;
@@ -121,7 +125,7 @@ export function appendCopyText(text: Buffer[], lines: Iterable<string>, spares?:
     const room = line.length * 3;
     if (at + room > piece.length) {
       done();
-      piece = newPiece(room);
+      piece = newPiece(room, line);
       at = 0;
     }
     at += piece.write(line, at, 'utf8');

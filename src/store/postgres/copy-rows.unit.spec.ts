@@ -46,4 +46,14 @@ describe('appendCopyText', () => {
     const expected = rows.map((row) => row.map((cell) => (cell === null ? '\\N' : String(cell))).join('\t'));
     expect(copyTextOf(rows)).toBe(`${expected.join('\n')}\n`);
   });
+
+  it('gives a line larger than a buffer a buffer of its own UTF-8 size, not of three bytes a character', () => {
+    const line = copyLine([1, `é${'x'.repeat(300_000)}`]);
+    const text: Buffer[] = [];
+    appendCopyText(text, [copyLine(['before'])], new CopyBuffers());
+    appendCopyText(text, [line], new CopyBuffers());
+    const own = text.at(-1) as Buffer;
+    expect(own.toString()).toBe(line);
+    expect(own.buffer.byteLength).toBe(Buffer.byteLength(line));
+  });
 });

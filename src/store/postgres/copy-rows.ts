@@ -4,7 +4,7 @@ import { copyText } from './copy-text.ts';
 
 export type CopyCell = string | number | null;
 
-export const maxRowsPerCopy = 8192;
+const maxRowsPerCopy = 8192;
 
 /**
  * Bulk-writes rows with COPY FROM STDIN (text format), the fastest way into

@@ -21,7 +21,7 @@ describe('the registry stage', () => {
   });
 
   it('merges more rows than one COPY takes, staged a batch at a time, less what it was told to forget', async () => {
-    // More than one COPY's worth (8,192 rows), so that rows staged, rows held and rows forgotten all meet.
+    // More than a staging COPY's worth (1,024 rows) and a COPY's most (8,192), so that rows staged, held and forgotten all meet.
     const streams = 10_000;
     const client = await database.pool.connect();
     try {

@@ -46,9 +46,9 @@ const nodeStripsTypes = Boolean((process.features as { typescript?: string | fal
  * override this limit: in an opais process a worker's young generation is
  * the main thread's, 2 × 16 MB (measured in the worker). Making the limit
  * win (the flag reset before the worker starts: 2 × 8 MB) did not move a
- * day-0 ingest's peak RSS out of its noise (333 / 330 / 333 / 340 / 318
- * against 305 / 313 / 342 / 318 / 374 MB, interleaved), so it is left so;
- * the limit holds where a process runs without the flag.
+ * day-0 ingest's peak RSS out of its noise in three interleaved series
+ * (docs/performance.md, session 9), so it is left so; the limit holds where
+ * a process runs without the flag.
  */
 const workerYoungGenerationMb = 24;
 

@@ -85,6 +85,7 @@ export function copyLine(cells: ReadonlyArray<CopyCell>, more: ReadonlyArray<Cop
   for (const cell of more) lineCells[length++] = copyCell(cell);
   // The newline joined in with the last cell: appended to the joined line, it made a rope that every
   // write into a buffer flattened again, a second copy of each line (a day 0's 200 MB of events).
+  if (length === 0) return '\n';
   lineCells[length - 1] += '\n';
   lineCells.length = length;
   return lineCells.join('\t');
@@ -110,10 +111,14 @@ export function appendCopyText(text: Buffer[], lines: Iterable<string>, spares?:
   // Without spares, a piece is written in the scratch buffer and copied out at its size: a caller that appends
   // a few rows at a time (projections/write-behind.ts) must not hold 256 kB for each.
   // A line larger than a piece (an entity of megabytes) gets a buffer of its exact size, not of 3 bytes a character.
-  const newPiece = (room: number, line: string) =>
-    room > pieceBytes ? Buffer.allocUnsafeSlow(Buffer.byteLength(line)) : spares ? spares.take() : scratch;
+  const newPiece = (line: string) =>
+    roomFor(line) > pieceBytes
+      ? Buffer.allocUnsafeSlow(Buffer.byteLength(line))
+      : spares
+        ? spares.take()
+        : scratch;
   let bytes = 0;
-  let piece = newPiece(0, '');
+  let piece = newPiece('');
   let at = 0;
   const done = () => {
     if (at === 0) return;
@@ -121,17 +126,20 @@ export function appendCopyText(text: Buffer[], lines: Iterable<string>, spares?:
     bytes += at;
   };
   for (const line of lines) {
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    const room = line.length * 3;
-    if (at + room > piece.length) {
+    if (at + roomFor(line) > piece.length) {
       done();
-      piece = newPiece(room, line);
+      piece = newPiece(line);
       at = 0;
     }
     at += piece.write(line, at, 'utf8');
   }
   done();
   return bytes;
+}
+
+/** Bytes that certainly hold a line's UTF-8: a UTF-16 code unit is at most 3 of them. */
+function roomFor(line: string): number {
+  return line.length * 3;
 }
 
 /**

@@ -22,6 +22,12 @@ describe('appendCopyText', () => {
     ).toBe('a\t1\t\\N\ntab\\there\tback\\\\slash\tline\\nbreak\\r\n');
   });
 
+  it('ends every line with a newline, a row without cells too', () => {
+    expect(copyLine([])).toBe('\n');
+    expect(copyLine([], ['a'])).toBe('a\n');
+    expect(copyLine(['a', null])).toBe('a\t\\N\n');
+  });
+
   it('holds a few rows appended at a time in buffers of their size, not of 256 kB each', () => {
     const text: Buffer[] = [];
     for (let k = 0; k < 100; k++) appendCopyText(text, [copyLine([k, 'entity'])]);

@@ -56,10 +56,10 @@ export async function appendTestSnapshot(
       }
       if (event.type === 'CoveredEntityRegistered') {
         counts.registered += 1;
-        return registeredEvent(ref, 'test', canonicalEntityJson(event.entity));
+        return registeredEvent(ref, 'test', Buffer.from(canonicalEntityJson(event.entity)));
       }
       counts.changed += 1;
-      return changedEvent(ref, 'test', 'test', [], [], canonicalEntityJson(event.entity));
+      return changedEvent(ref, 'test', 'test', [], [], Buffer.from(canonicalEntityJson(event.entity)));
     });
     await session.append(appended);
     const sha256 = `test-${at.toISOString()}`;

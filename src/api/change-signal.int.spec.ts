@@ -20,7 +20,9 @@ async function waitUntil(check: () => boolean, timeoutMs: number) {
 async function commitOne(store: EventStore, day: number) {
   const asOf = new Date(Date.UTC(2026, 0, day));
   const session = await store.beginIngest({ asOf });
-  await session.append([registeredEvent({ id340B: `A${day}`, ceId: day, streamVersion: 1 }, 'h', '{}')]);
+  await session.append([
+    registeredEvent({ id340B: `A${day}`, ceId: day, streamVersion: 1 }, 'h', Buffer.from('{}')),
+  ]);
   await session.commit(testSnapshot(asOf, `sha-${day}`));
 }
 

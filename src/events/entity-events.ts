@@ -3,9 +3,11 @@ import type { Change } from './change-detail.ts';
 import { entityStreamId } from './stream-names.ts';
 
 /**
- * Builders of the entity events' data as JSON text. The entity's canonical
- * JSON is spliced in as it is, rather than parsed and serialised again: on a
- * day-0 ingest that is 200+ MB of JSON not round-tripped.
+ * Builders of the entity events' data as UTF-8 JSON. The entity's canonical
+ * JSON comes as the reader's bytes and is spliced in as it is: on a day-0
+ * ingest, 200+ MB of JSON neither parsed and serialised again nor decoded
+ * into strings on the thread that writes the store (docs/performance.md,
+ * session 10).
  */
 interface EntityRef {
   id340B: string;
@@ -13,14 +15,13 @@ interface EntityRef {
   streamVersion: number;
 }
 
-export function registeredEvent(ref: EntityRef, contentHash: string, canonicalJson: string): NewEntityEvent {
-  const head = JSON.stringify({ id340B: ref.id340B, ceId: ref.ceId, contentHash });
+export function registeredEvent(ref: EntityRef, contentHash: string, canonical: Uint8Array): NewEntityEvent {
   return {
     type: 'CoveredEntityRegistered',
     streamId: entityStreamId(ref.id340B, ref.ceId),
     ...ref,
     contentHash,
-    dataJson: `${head.slice(0, -1)},"entity":${canonicalJson}}`,
+    data: withEntity({ id340B: ref.id340B, ceId: ref.ceId, contentHash }, canonical),
   };
 }
 
@@ -30,22 +31,22 @@ export function changedEvent(
   previousContentHash: string,
   changedPaths: string[],
   changes: Change[],
-  canonicalJson: string,
+  canonical: Uint8Array,
 ): NewEntityEvent {
-  const head = JSON.stringify({
+  const head = {
     id340B: ref.id340B,
     ceId: ref.ceId,
     contentHash,
     previousContentHash,
     changedPaths,
     changes,
-  });
+  };
   return {
     type: 'CoveredEntityChanged',
     streamId: entityStreamId(ref.id340B, ref.ceId),
     ...ref,
     contentHash,
-    dataJson: `${head.slice(0, -1)},"entity":${canonicalJson}}`,
+    data: withEntity(head, canonical),
   };
 }
 
@@ -55,6 +56,17 @@ export function removedEvent(ref: EntityRef, previousContentHash: string): NewEn
     streamId: entityStreamId(ref.id340B, ref.ceId),
     ...ref,
     contentHash: previousContentHash,
-    dataJson: JSON.stringify({ id340B: ref.id340B, ceId: ref.ceId, previousContentHash }),
+    data: Buffer.from(JSON.stringify({ id340B: ref.id340B, ceId: ref.ceId, previousContentHash })),
   };
+}
+
+/** `head`'s JSON with one more member, `entity`, whose value is the canonical JSON's bytes. */
+function withEntity(head: object, canonical: Uint8Array): Buffer {
+  const opening = `${JSON.stringify(head).slice(0, -1)},"entity":`;
+  const openingBytes = Buffer.byteLength(opening);
+  const data = Buffer.allocUnsafe(openingBytes + canonical.length + 1);
+  data.write(opening, 0, 'utf8');
+  data.set(canonical, openingBytes);
+  data[data.length - 1] = 0x7d; // }
+  return data;
 }

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { NewEntityEvent } from '../store/event-store.ts';
 import { changedEvent, registeredEvent, removedEvent } from './entity-events.ts';
 import { deterministicEventId } from './event-id.ts';
 
 const ref = { id340B: 'DSH050001', ceId: 42, streamVersion: 2 };
+const dataOf = (event: NewEntityEvent) => JSON.parse(Buffer.from(event.data).toString());
 
 describe('entity events', () => {
   it('splices the canonical entity into valid JSON data', () => {
-    const event = registeredEvent(ref, 'abc', '{"name":"A \\"quoted\\""}');
+    const event = registeredEvent(ref, 'abc', Buffer.from('{"name":"A \\"quoted\\""}'));
     expect(event.streamId).toBe('coveredEntity-DSH050001.42');
-    expect(JSON.parse(event.dataJson)).toEqual({
+    expect(dataOf(event)).toEqual({
       id340B: 'DSH050001',
       ceId: 42,
       contentHash: 'abc',
@@ -18,8 +20,8 @@ describe('entity events', () => {
 
   it('carries changed paths, the changes and both hashes on a change', () => {
     const changes = [{ path: 'name', from: 'A', to: 'B' }];
-    const event = changedEvent(ref, 'new', 'old', ['name'], changes, '{"name":"B"}');
-    expect(JSON.parse(event.dataJson)).toMatchObject({
+    const event = changedEvent(ref, 'new', 'old', ['name'], changes, Buffer.from('{"name":"B"}'));
+    expect(dataOf(event)).toMatchObject({
       previousContentHash: 'old',
       changedPaths: ['name'],
       changes,
@@ -28,7 +30,7 @@ describe('entity events', () => {
   });
 
   it('keeps the previous hash on a removal', () => {
-    expect(JSON.parse(removedEvent(ref, 'old').dataJson)).toEqual({
+    expect(dataOf(removedEvent(ref, 'old'))).toEqual({
       id340B: 'DSH050001',
       ceId: 42,
       previousContentHash: 'old',

@@ -89,6 +89,8 @@ const batchBytes = 512 * 1024;
 /** Element hashes are recorded at the latest with this many (a re-rendered day has hashes and no events). */
 const batchHashes = 8192;
 
+const utf8 = new TextDecoder();
+
 /** A key listed more than once (rare): how its repeats are counted. */
 interface Repeats {
   elements: number;
@@ -328,7 +330,7 @@ async function diffElements(
     if (hashes) elementHashes.set(key.streamId, hashes);
     if (element.kind === 'entity' && outcome !== 'unchanged') {
       pending.push({ element, streamId: key.streamId, outcome });
-      pendingBytes += element.canonicalJson.length;
+      pendingBytes += element.canonical.length;
     }
     if (pending.length >= batchEvents || pendingBytes >= batchBytes || elementHashes.size >= batchHashes)
       await flush();
@@ -415,11 +417,11 @@ async function toEvents(
       ceId: element.ceId,
       streamVersion: (previous?.streamVersion ?? 0) + 1,
     };
-    if (outcome === 'registered') return registeredEvent(ref, element.contentHash, element.canonicalJson);
+    if (outcome === 'registered') return registeredEvent(ref, element.contentHash, element.canonical);
     const previousEntity = before.get(streamId);
     if (!previousEntity)
       throw new Error(`event store has no state for ${streamId} version ${previous?.streamVersion}`);
-    const entity = JSON.parse(element.canonicalJson);
+    const entity = JSON.parse(utf8.decode(element.canonical));
     memberPaths.add(previousEntity, entity);
     return changedEvent(
       ref,
@@ -427,7 +429,7 @@ async function toEvents(
       previous?.contentHash as string,
       changedPaths(previousEntity, entity),
       entityChanges(previousEntity, entity),
-      element.canonicalJson,
+      element.canonical,
     );
   });
 }

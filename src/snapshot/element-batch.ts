@@ -31,7 +31,7 @@ export interface ElementFault {
 }
 
 /** An entity as it leaves processElements: its canonical JSON ends at `canonicalEnd` in the batch's bytes. */
-export type WireEntity = Omit<EntityElement, 'canonicalJson'> & { canonicalEnd: number };
+export type WireEntity = Omit<EntityElement, 'canonical'> & { canonicalEnd: number };
 export type WireElement = Exclude<SnapshotElement, EntityElement> | WireEntity;
 
 export type BatchResult =
@@ -113,7 +113,7 @@ export function processElements(split: readonly SplitElement[], spare?: ArrayBuf
     try {
       const element = toSnapshotElement(text, index, offset, { members, longNumbers }, sink);
       if (element.kind === 'entity') {
-        const { canonicalJson: _written, ...entity } = element;
+        const { canonical: _written, ...entity } = element;
         elements.push({ ...entity, canonicalEnd: sink.length });
       } else elements.push(element);
     } catch (error) {

@@ -40,9 +40,9 @@ async function settledThreadCount(expected: number): Promise<number> {
   return threadCount();
 }
 
-/** An element as plain data, its canonical JSON read out (it is decoded on demand). */
+/** An element with its canonical JSON as text, for a readable difference. */
 const plain = (element: SnapshotElement) =>
-  element.kind === 'entity' ? { ...element, canonicalJson: element.canonicalJson } : element;
+  element.kind === 'entity' ? { ...element, canonical: Buffer.from(element.canonical).toString() } : element;
 
 /** Every snapshot fixture of the repository, and one made of what the reader must refuse or report. */
 function fixtures(): Array<[string, Buffer]> {
@@ -119,7 +119,7 @@ describe('readSnapshotElements with worker threads', () => {
     });
     const minified = Buffer.from(snapshotText(snapshot, { minified: true }));
     const read = async (workers: number) => {
-      const elements: SnapshotElement[] = [];
+      const elements: Array<ReturnType<typeof plain>> = [];
       for await (const element of readSnapshotElements(streamOf(minified), file, {
         workers,
         workersAfterBytes: 0,

@@ -258,20 +258,15 @@ function withElementHashes(
 }
 
 /**
- * The entity with its canonical JSON decoded from the batch's bytes. Decoded
- * at once, so that the batch's buffer is free to be written into again (see
- * SpareBuffers in element-workers.ts): a string nobody reads dies young, at
- * the cost of a scavenge, while a buffer kept for a lazy decode outlived
- * its batch and was freed only by a full collection.
+ * The entity with its canonical JSON copied out of the batch's bytes, at
+ * once, so that the batch's buffer is free to be written into again (see
+ * SpareBuffers in element-workers.ts): a buffer kept for later outlived its
+ * batch and was freed only by a full collection. Copied, not decoded: the
+ * events carry the bytes as they are (src/events/entity-events.ts).
  */
 function entityOf(wire: WireEntity, canonical: Uint8Array, start: number): SnapshotElement {
   const { canonicalEnd, ...entity } = wire;
-  const canonicalJson = Buffer.from(
-    canonical.buffer,
-    canonical.byteOffset + start,
-    canonicalEnd - start,
-  ).toString('utf8');
-  return { ...entity, canonicalJson };
+  return { ...entity, canonical: Buffer.from(canonical.subarray(start, canonicalEnd)) };
 }
 
 function malformedElement(fileName: string, fault: ElementFault) {

@@ -1,7 +1,7 @@
 import type { DataQualityProblem } from '../events/event-types.ts';
 import type { CanonicalSink } from './canonical-sink.ts';
 import { canonicalEntityJson, lastEntityMembers } from './canonicalise.ts';
-import { contentHash, contentHashOfUtf8 } from './content-hash.ts';
+import { contentHashOfUtf8 } from './content-hash.ts';
 import { findAlteredValue } from './find-altered-value.ts';
 import { validateEntity } from './validate-entity.ts';
 
@@ -23,7 +23,8 @@ export interface EntityElement {
   id340B: string;
   ceId: number;
   contentHash: string;
-  canonicalJson: string;
+  /** Its canonical JSON as UTF-8 (what contentHash hashes and the events carry). */
+  canonical: Uint8Array;
   /** Hash of the element's bytes in the file (set by the reader; see rawHash). */
   rawHash?: string;
   /** Hash of its value, whatever the layout (see layoutFreeHash); absent when its bytes break the grammar. */
@@ -75,7 +76,8 @@ export function toSnapshotElement(
  * A SnapshotElement from an element already parsed (also by the benchmark's
  * baseline readers), given its text when there is one (see validateEntity).
  * With a sink, the canonical JSON's UTF-8 bytes are written there and hashed
- * from there (one encoding, not two).
+ * from there; `canonical` is then a view of the sink's buffer, valid until
+ * its next write.
  */
 export function snapshotElementOf(
   value: unknown,
@@ -90,13 +92,14 @@ export function snapshotElementOf(
     return { kind: 'problem', index, offset, problem: { ...problem, index, offset } };
   }
   const canonicalJson = canonicalEntityJson(value as Record<string, unknown>);
+  const canonical = sink ? sink.write(canonicalJson) : Buffer.from(canonicalJson, 'utf8');
   return {
     kind: 'entity',
     index,
     offset,
     id340B: check.id340B,
     ceId: check.ceId,
-    contentHash: sink ? contentHashOfUtf8(sink.write(canonicalJson)) : contentHash(canonicalJson),
-    canonicalJson,
+    contentHash: contentHashOfUtf8(canonical),
+    canonical,
   };
 }

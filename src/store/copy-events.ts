@@ -114,6 +114,6 @@ function toNewEntityEvent(event: Exclude<StoredEvent, { type: 'SnapshotIngested'
     streamVersion: event.streamVersion,
     contentHash:
       event.type === 'CoveredEntityRemoved' ? event.data.previousContentHash : event.data.contentHash,
-    dataJson: JSON.stringify(event.data),
+    data: Buffer.from(JSON.stringify(event.data)),
   };
 }

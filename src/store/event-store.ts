@@ -166,7 +166,11 @@ export interface ElementHashes {
 
 export type Registry = Map<string, RegistryEntry>;
 
-/** An entity event ready to append; `dataJson` is its data already serialised. */
+/**
+ * An entity event ready to append; `data` is its data already serialised, as
+ * UTF-8 JSON bytes (a backend writes them as they are; the reader's canonical
+ * bytes of an entity are never decoded on the way).
+ */
 export interface NewEntityEvent {
   type: EntityEventType;
   streamId: string;
@@ -176,7 +180,7 @@ export interface NewEntityEvent {
   streamVersion: number;
   /** The entity's content hash after the event (before it, for a removal). */
   contentHash: string;
-  dataJson: string;
+  data: Uint8Array;
 }
 
 /**

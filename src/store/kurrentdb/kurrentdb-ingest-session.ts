@@ -129,7 +129,7 @@ export class KurrentDbIngestSession implements IngestSession {
           streamId: this.#snapshotStream,
           streamVersion: 1,
           type: 'SnapshotIngested',
-          dataJson: JSON.stringify(snapshot),
+          data: Buffer.from(JSON.stringify(snapshot)),
         },
         this.#asOfIso,
         this.#snapshotStream,

@@ -18,13 +18,16 @@ import {
   type StoredMetadata,
 } from './vocabulary.ts';
 
+const utf8 = new TextDecoder();
+
 /** An event to append: what the port's session knows of it. */
 export interface EventToWrite {
   streamId: string;
   /** 1-based, as in PostgreSQL; KurrentDB's revision is one less. */
   streamVersion: number;
   type: EventType;
-  dataJson: string;
+  /** UTF-8 JSON. */
+  data: Uint8Array;
 }
 
 /**
@@ -39,7 +42,7 @@ export function toEventData(event: EventToWrite, asOf: string, snapshotStream: s
     id: deterministicEventId(snapshotStream, event.streamId, event.streamVersion),
     contentType: 'application/json',
     type: event.type,
-    data: JSON.parse(event.dataJson),
+    data: JSON.parse(utf8.decode(event.data)),
     metadata: { ...metadata },
   };
 }

@@ -20,9 +20,16 @@ function written(event: NewEntityEvent, asOf: Date, position: number): StoredEve
 }
 
 const day5 = [
-  registeredEvent({ id340B: 'E5', ceId: 5, streamVersion: 1 }, 'he1', '{"id340B":"E5"}'),
-  changedEvent({ id340B: 'A1', ceId: 1, streamVersion: 3 }, 'ha3', 'ha2', ['state'], [], '{"id340B":"A1"}'),
-  registeredEvent({ id340B: 'F6', ceId: 6, streamVersion: 1 }, 'hf1', '{"id340B":"F6"}'),
+  registeredEvent({ id340B: 'E5', ceId: 5, streamVersion: 1 }, 'he1', Buffer.from('{"id340B":"E5"}')),
+  changedEvent(
+    { id340B: 'A1', ceId: 1, streamVersion: 3 },
+    'ha3',
+    'ha2',
+    ['state'],
+    [],
+    Buffer.from('{"id340B":"A1"}'),
+  ),
+  registeredEvent({ id340B: 'F6', ceId: 6, streamVersion: 1 }, 'hf1', Buffer.from('{"id340B":"F6"}')),
 ];
 
 const identity = (event: StoredEvent) => [
@@ -45,7 +52,7 @@ describe('the KurrentDB visibility rule, against the memory store', () => {
           log,
           asRecorded(
             toEventData(
-              { ...event, dataJson: JSON.stringify(event.data) },
+              { ...event, data: Buffer.from(JSON.stringify(event.data)) },
               event.asOf,
               event.metadata.snapshotStream,
             ),

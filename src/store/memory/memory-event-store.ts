@@ -25,6 +25,8 @@ import type { RegistryChange } from '../postgres/write-registry.ts';
 import { registryEntryAfter } from '../registry-entry-after.ts';
 import { withChangeDetail } from '../with-change-detail.ts';
 
+const utf8 = new TextDecoder();
+
 /** An event as the memory store keeps it: its data as JSON text, parsed afresh on each read so no reader can change it. */
 interface KeptEvent {
   globalPosition: number;
@@ -213,7 +215,7 @@ class MemoryIngestSession implements IngestSession {
         eventId: deterministicEventId(this.#snapshotStream, event.streamId, event.streamVersion),
         type: event.type,
         asOf: this.asOf.toISOString(),
-        dataJson: event.dataJson,
+        dataJson: utf8.decode(event.data),
         metadataJson: this.#metadataJson,
         recordedAt,
       };

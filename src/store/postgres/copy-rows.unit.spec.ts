@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendCopyText, CopyBuffers, type CopyCell, copyLine } from './copy-rows.ts';
+import { appendCopyText, CopyBuffers, type CopyCell, copyLine, copyTextOf } from './copy-rows.ts';
 
-function copyTextOf(rows: ReadonlyArray<ReadonlyArray<CopyCell>>): string {
+function textOf(rows: ReadonlyArray<ReadonlyArray<CopyCell>>): string {
   const text: Buffer[] = [];
   const bytes = appendCopyText(
     text,
@@ -15,7 +15,7 @@ function copyTextOf(rows: ReadonlyArray<ReadonlyArray<CopyCell>>): string {
 describe('appendCopyText', () => {
   it('writes rows as COPY text: tabs between cells, a newline after each row, NULL as \\N, escapes', () => {
     expect(
-      copyTextOf([
+      textOf([
         ['a', 1, null],
         ['tab\there', 'back\\slash', 'line\nbreak\r'],
       ]),
@@ -50,7 +50,7 @@ describe('appendCopyText', () => {
     const rows = Array.from({ length: 3000 }, (_, k) => [k, `é€𝄞 ${'x'.repeat(k % 500)}`, null]);
     rows.push([1, 'y'.repeat(600_000), 'z']);
     const expected = rows.map((row) => row.map((cell) => (cell === null ? '\\N' : String(cell))).join('\t'));
-    expect(copyTextOf(rows)).toBe(`${expected.join('\n')}\n`);
+    expect(textOf(rows)).toBe(`${expected.join('\n')}\n`);
   });
 
   it('gives a line larger than a buffer a buffer of its own UTF-8 size, not of three bytes a character', () => {
@@ -61,5 +61,33 @@ describe('appendCopyText', () => {
     const own = text.at(-1) as Buffer;
     expect(own.toString()).toBe(line);
     expect(own.buffer.byteLength).toBe(Buffer.byteLength(line));
+  });
+
+  it('escapes a cell of bytes as it would the same text as a string, wherever it stands in the row', () => {
+    const value = 'a\\b\tc\nd\re "é€𝄞"';
+    const asString = copyLine([1, value, null, value]);
+    for (const row of [
+      [1, Buffer.from(value), null, value],
+      [1, value, null, Buffer.from(value)],
+      [1, Buffer.from(value), null, Buffer.from(value)],
+    ]) {
+      const text: Buffer[] = [];
+      appendCopyText(text, copyTextOf([row]));
+      expect(Buffer.concat(text).toString()).toBe(asString);
+    }
+    const first: Buffer[] = [];
+    appendCopyText(first, copyTextOf([[Buffer.from('x\\y'), 2]]));
+    expect(Buffer.concat(first).toString()).toBe('x\\\\y\t2\n');
+  });
+
+  it('writes a cell of bytes larger than a buffer across the spare buffers, never into one of its size', () => {
+    const json = `{"pharmacies":[${Array.from({ length: 60_000 }, (_, k) => `"p\\\\${k}\\"é"`).join(',')}]}`;
+    expect(Buffer.byteLength(json)).toBeGreaterThan(3 * (1 << 18));
+    const text: Buffer[] = [];
+    const bytes = appendCopyText(text, copyTextOf([[7, Buffer.from(json)]]), new CopyBuffers());
+    for (const piece of text) expect(piece.buffer.byteLength).toBe(1 << 18);
+    const joined = Buffer.concat(text);
+    expect(joined.length).toBe(bytes);
+    expect(joined.toString()).toBe(copyLine([7, json]));
   });
 });

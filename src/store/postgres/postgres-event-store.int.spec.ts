@@ -21,7 +21,11 @@ describe('PostgreSQL event store', () => {
     const asOf = new Date('2026-01-01T05:00:00Z');
     const session = await database.store.beginIngest({ asOf });
     await session.append([
-      registeredEvent({ id340B: 'A', ceId: 1, streamVersion: 1 }, 'h1', '{"name":"a\\\\b\\ttab"}'),
+      registeredEvent(
+        { id340B: 'A', ceId: 1, streamVersion: 1 },
+        'h1',
+        Buffer.from('{"name":"a\\\\b\\ttab"}'),
+      ),
     ]);
     await session.commit(testSnapshot(asOf, 'sha-1'));
     const [event] = await database.store.readStream('coveredEntity-A.1');

@@ -86,7 +86,7 @@ export class PostgresIngestSession implements IngestSession {
         event.type,
         eventSchemaVersions[event.type],
         this.#asOfIso,
-        event.dataJson,
+        event.data,
         this.#metadataJson,
       ]),
       this.#copyBuffers,

@@ -37,7 +37,7 @@ export function describeEventStore(name: string, factory: EventStoreFactory | { 
 const day = (n: number) => new Date(Date.UTC(2026, 0, n, 5));
 const entity = (id340B: string, ceId: number, streamVersion = 1) => ({ id340B, ceId, streamVersion });
 const registered = (id340B: string, ceId: number, name = id340B) =>
-  registeredEvent(entity(id340B, ceId), `h-${name}`, JSON.stringify({ id340B, ceId, name }));
+  registeredEvent(entity(id340B, ceId), `h-${name}`, Buffer.from(JSON.stringify({ id340B, ceId, name })));
 
 /** Appends one snapshot's events and commits it; returns the SnapshotIngested position. */
 async function commitSnapshot(store: EventStore, asOf: Date, events: readonly NewEntityEvent[]) {
@@ -54,7 +54,7 @@ const changedA2 = () =>
     'h-A',
     ['name'],
     [{ path: 'name', from: 'A', to: 'A2' }],
-    '{"id340B":"A","ceId":1,"name":"A2"}',
+    Buffer.from('{"id340B":"A","ceId":1,"name":"A2"}'),
   );
 
 async function readEverything(store: EventStore): Promise<StoredEvent[]> {

@@ -8,7 +8,8 @@ import { testSnapshot } from '../../testing/test-snapshot.ts';
 export const day = (n: number) => new Date(Date.UTC(2026, 0, n, 5));
 
 const ref = (id340B: string, ceId: number, streamVersion = 1) => ({ id340B, ceId, streamVersion });
-const entityJson = (id340B: string, name: string) => JSON.stringify({ id340B, name, state: 'MD' });
+const entityJson = (id340B: string, name: string) =>
+  Buffer.from(JSON.stringify({ id340B, name, state: 'MD' }));
 
 /** The snapshots of a small log: registrations, a change, a removal, an empty day, a late registration. */
 export const sampleSnapshots: Array<{ asOf: Date; events: NewEntityEvent[] }> = [

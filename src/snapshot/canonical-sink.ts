@@ -1,8 +1,8 @@
 /**
  * The canonical JSON of a batch's entities, as UTF-8 bytes back to back in
  * one buffer of its own: it crosses from a worker thread as one transfer,
- * and the reader's consumer decodes an entity's text only if it needs it (an
- * unchanged entity's never is). Sending the texts as strings cost a copy on
+ * and each entity's bytes are copied out of it as they are: only a changed
+ * entity's are ever decoded (to diff it). Sending the texts as strings cost a copy on
  * each side and, for a re-diff, ≈ 225 MB of strings to collect on the main
  * thread (docs/performance.md).
  */

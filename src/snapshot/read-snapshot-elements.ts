@@ -59,7 +59,7 @@ interface Slot {
   result: Promise<BatchResult>;
   /** Puts the result in file order with the elements known without parsing (see withElementHashes). */
   merge: (result: BatchResult) => Merged;
-  /** Where the result's canonical buffer goes once decoded, if it came from a worker. */
+  /** Where the result's canonical buffer goes once its entities are copied out, if it came from a worker. */
   recycle?: (buffer: ArrayBuffer) => void;
   settled: boolean;
 }
@@ -155,8 +155,9 @@ export async function* readSnapshotElements(
     );
     queue.push(slot);
   };
-  // A batch's entities are decoded only when their turn comes: decoded on arrival, they waited behind the
-  // batches before them long enough to outlive the young generation (≈ 90 MB more of old space, measured).
+  // A batch's entities are made (their canonical bytes copied out) only when their turn comes: made on arrival,
+  // they waited behind the batches before them long enough to outlive the young generation (≈ 90 MB more of
+  // old space, measured when they were decoded into strings).
   const next = async () => {
     const slot = queue.shift() as Slot;
     const result = await slot.result;

@@ -157,13 +157,9 @@ export function appendCopyText(text: Buffer[], parts: Iterable<CopyText>, spares
     piece = newPiece(line);
     at = 0;
   };
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      if (at + roomFor(part) > piece.length) next(part);
-      at += piece.write(part, at, 'utf8');
-      continue;
-    }
-    const source = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+  // Runs without special bytes are copied as they are, each special byte written as its escape.
+  const appendEscaped = (bytes: Uint8Array) => {
+    const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const onlyBackslashes = source.indexOf(0x09) < 0 && source.indexOf(0x0a) < 0 && source.indexOf(0x0d) < 0;
     let from = 0;
     while (from < source.length) {
@@ -175,11 +171,18 @@ export function appendCopyText(text: Buffer[], parts: Iterable<CopyText>, spares
         at += copied;
         from += copied;
       }
-      if (special < 0) break;
+      if (special < 0) return;
       if (at + 2 > piece.length) next('');
       piece[at++] = 0x5c;
       piece[at++] = escapedByte(source[special] as number);
       from = special + 1;
+    }
+  };
+  for (const part of parts) {
+    if (typeof part !== 'string') appendEscaped(part);
+    else {
+      if (at + roomFor(part) > piece.length) next(part);
+      at += piece.write(part, at, 'utf8');
     }
   }
   done();

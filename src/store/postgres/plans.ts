@@ -97,7 +97,7 @@ export const countEntities = `select count(*) filter (where is_current)::int as 
 export const readEntityStates = `select e.stream_id, e.stream_version, e.data->'entity' as entity
   from unnest($1::text[], $2::int[]) as wanted(stream_id, stream_version)
   join events e using (stream_id, stream_version)
-  where e.data ? 'entity'`;
+  where e.data->'entity' is not null`;
 
 export const discardAppended = 'delete from events where global_position > $1 and stream_id = any($2)';
 

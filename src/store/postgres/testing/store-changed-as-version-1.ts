@@ -7,7 +7,7 @@ import type pg from 'pg';
  */
 export async function storeChangedAsVersion1(pool: pg.Pool): Promise<void> {
   await pool.query(
-    `update events set schema_version = 1, data = data - 'changes'
+    `update events set schema_version = 1, data = (data::jsonb - 'changes')::json
       where event_type = 'CoveredEntityChanged' and schema_version = 2`,
   );
 }

@@ -2,7 +2,7 @@ import { deterministicEventId } from '../src/events/event-id.ts';
 import { snapshotStreamId } from '../src/events/stream-names.ts';
 import { type Description, readLastKnown } from '../src/feed/change-feed-queries.ts';
 import { orderedChanges } from '../src/feed/ordered-changes.ts';
-import { type CopyCell, copyLine } from '../src/store/postgres/copy-rows.ts';
+import type { CopyCell } from '../src/store/postgres/copy-rows.ts';
 import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import type { Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
@@ -53,20 +53,17 @@ export const changeFeedProjector: Projector = {
                   removals.map((change) => change.key),
                 ),
               );
-        writes.copy(
-          'change_feed',
-          columns,
-          changes.map((change) =>
-            copyLine(
+        writes.copy('change_feed', columns, (write) => {
+          for (const change of changes)
+            write(
               changeFeedRow(
                 change,
                 batch,
                 snapshotStream,
                 lastKnown.get(`${change.key.id340b}\u0000${change.key.ceId}`),
               ),
-            ),
-          ),
-        );
+            );
+        });
       },
       finish: () => indexes.restore(),
     };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
-import { copyLine } from '../src/store/postgres/copy-rows.ts';
+import { eachRow } from '../src/store/postgres/copy-rows.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import { WriteBehind } from './write-behind.ts';
@@ -55,7 +55,14 @@ describe('deferIndexesWhileEmpty', () => {
       const own = writes.for('items');
       const deferred = deferIndexesWhileEmpty(own, 'items');
       expect(await deferred.empty).toBe(true);
-      own.copy('items', ['k', 'current'], [copyLine(['a', 'Y']), copyLine(['b', 'Y'])]);
+      own.copy(
+        'items',
+        ['k', 'current'],
+        eachRow([
+          ['a', 'Y'],
+          ['b', 'Y'],
+        ]),
+      );
       expect(await indexesNow(writes)).toEqual([]);
       await deferred.restore();
     });
@@ -74,7 +81,7 @@ describe('deferIndexesWhileEmpty', () => {
       const own = writes.for('items');
       const deferred = deferIndexesWhileEmpty(own, 'items');
       expect(await deferred.empty).toBe(false);
-      own.copy('items', ['k', 'current'], [copyLine(['b', 'Y'])]);
+      own.copy('items', ['k', 'current'], eachRow([['b', 'Y']]));
       expect(await indexesNow(writes)).toEqual(before);
       await deferred.restore();
     });
@@ -86,7 +93,14 @@ describe('deferIndexesWhileEmpty', () => {
     const failed = await transaction(async (writes) => {
       const own = writes.for('items');
       const deferred = deferIndexesWhileEmpty(own, 'items');
-      own.copy('items', ['k', 'current'], [copyLine(['a', 'Y']), copyLine(['a', 'Y'])]);
+      own.copy(
+        'items',
+        ['k', 'current'],
+        eachRow([
+          ['a', 'Y'],
+          ['a', 'Y'],
+        ]),
+      );
       await deferred.restore();
     });
     expect([...failed.keys()]).toEqual(['items']);

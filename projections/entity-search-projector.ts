@@ -1,4 +1,4 @@
-import { type CopyCell, copyLine } from '../src/store/postgres/copy-rows.ts';
+import type { CopyCell } from '../src/store/postgres/copy-rows.ts';
 import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import type { Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
@@ -31,11 +31,9 @@ export const entitySearchProjector: Projector = {
       async apply(changes) {
         const content = changes.filter((change) => change.entity !== undefined);
         if (content.length > 0 && (await indexes.empty)) {
-          writes.copy(
-            'entity_search',
-            copyColumns,
-            content.map((change) => copyLine(copyRow(change, batch.asOf))),
-          );
+          writes.copy('entity_search', copyColumns, (write) => {
+            for (const change of content) write(copyRow(change, batch.asOf));
+          });
         } else if (content.length > 0) {
           const described = content.map(describe);
           writes.query(upsertContent, [

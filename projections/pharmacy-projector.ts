@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { copyLine } from '../src/store/postgres/copy-rows.ts';
 import { deferIndexesWhileEmpty } from './deferred-indexes.ts';
 import { deriveFor, type Projector } from './projector.ts';
 import type { EntityChange } from './read-entity-changes.ts';
@@ -113,11 +112,10 @@ export const pharmacyProjector: Projector = {
         if (removed.length > 0) {
           writes.query('delete from dim_pharmacy_sources where ctid = any($1::tid[])', [removed]);
         }
-        const lines = function* () {
-          for (const { source, position } of added) yield copyLine(source, [position]);
-        };
         if (added.length > 0) {
-          writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], lines());
+          writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], (write) => {
+            for (const { source, position } of added) write(source, [position]);
+          });
         }
       },
 

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { copyLine } from '../src/store/postgres/copy-rows.ts';
 import type { CurrentVersion } from './scd2-diff.ts';
 import type { SnapshotBatch } from './snapshot-batch.ts';
 import type { Row, TableSpec } from './table-spec.ts';
@@ -97,14 +96,12 @@ export function insertVersions(
   versions: readonly NewVersion[],
 ): void {
   if (versions.length === 0) return;
-  // Lines are made as COPY consumes them, so each dies young instead of the whole set being kept.
-  const lines = function* () {
-    for (const version of versions)
-      yield copyLine(version.row, [batch.stamp, version.changeType, version.position, batch.asOf]);
-  };
   writes.copy(
     spec.table,
     [...spec.columns, 'effective_stp', 'change_type', 'event_position', 'snapshot_as_of'],
-    lines(),
+    (write) => {
+      for (const version of versions)
+        write(version.row, [batch.stamp, version.changeType, version.position, batch.asOf]);
+    },
   );
 }

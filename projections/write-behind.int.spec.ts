@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/open-database.ts';
-import { copyLine } from '../src/store/postgres/copy-rows.ts';
+import { eachRow } from '../src/store/postgres/copy-rows.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { WriteBehind } from './write-behind.ts';
 
@@ -29,10 +29,17 @@ describe('WriteBehind', () => {
   it("a read sees its projector's rows queued before it, in order, gathered from several calls", async () => {
     const seen = await inTransaction(async (writes) => {
       const a = writes.for('a');
-      a.copy('items', ['owner', 'n'], [copyLine(['a', 1])]);
-      a.copy('items', ['owner', 'n'], [copyLine(['a', 2]), copyLine(['a\ttab\\slash', 3])]);
+      a.copy('items', ['owner', 'n'], eachRow([['a', 1]]));
+      a.copy(
+        'items',
+        ['owner', 'n'],
+        eachRow([
+          ['a', 2],
+          ['a\ttab\\slash', 3],
+        ]),
+      );
       a.query('update items set n = n * 10 where n = $1', [2]);
-      a.copy('items', ['owner', 'n'], [copyLine([null, 4])]);
+      a.copy('items', ['owner', 'n'], eachRow([[null, 4]]));
       const { rows } = await a.read((client) =>
         client.query<{ owner: string | null; n: number }>('select owner, n from items order by ctid'),
       );
@@ -49,11 +56,11 @@ describe('WriteBehind', () => {
 
   it('names the projector whose write failed, not those whose writes the failure aborted', async () => {
     const failed = await inTransaction(async (writes) => {
-      writes.for('early').copy('items', ['owner', 'n'], [copyLine(['early', 1])]);
-      writes.for('broken').copy('items', ['owner', 'n'], [copyLine(['broken', -1])]);
+      writes.for('early').copy('items', ['owner', 'n'], eachRow([['early', 1]]));
+      writes.for('broken').copy('items', ['owner', 'n'], eachRow([['broken', -1]]));
       writes.for('broken').query('select 1', []); // sends the held COPY: it is refused here
       writes.for('late').query('update items set n = 2', []);
-      writes.for('late').copy('items', ['owner', 'n'], [copyLine(['late', 3])]);
+      writes.for('late').copy('items', ['owner', 'n'], eachRow([['late', 3]]));
       await writes.throttle();
       return writes.settle();
     });

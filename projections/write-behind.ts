@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { appendCopyText, submitCopy } from '../src/store/postgres/copy-rows.ts';
+import { appendCopyRows, type CopyRowWriter, submitCopy } from '../src/store/postgres/copy-rows.ts';
 
 /**
  * A projector's access to the snapshot's connection. Writes are queued, not
@@ -12,8 +12,8 @@ import { appendCopyText, submitCopy } from '../src/store/postgres/copy-rows.ts';
  * COPYs left PostgreSQL waiting on ClientRead instead.
  */
 export interface Writes {
-  /** Queues rows for `table` as COPY text lines (copyLine's); the rows of several calls may go in one COPY. */
-  copy(table: string, columns: readonly string[], lines: Iterable<string>): void;
+  /** Queues the rows that `rows` writes for `table`, as COPY text; the rows of several calls may go in one COPY. */
+  copy(table: string, columns: readonly string[], rows: (write: CopyRowWriter) => void): void;
   /** Queues a statement, after this projector's rows queued so far. */
   query(text: string, values: unknown[]): void;
   /** Runs a read once everything queued before it (this projector's rows included) is written. */
@@ -59,14 +59,14 @@ export class WriteBehind {
 
   for(owner: string): Writes {
     return {
-      copy: (table, columns, lines) => {
+      copy: (table, columns, rows) => {
         const key = `${owner}\u0000${table}`;
         let buffer = this.#buffers.get(key);
         if (buffer === undefined) {
           buffer = { owner, table, columns, text: [], bytes: 0 };
           this.#buffers.set(key, buffer);
         }
-        buffer.bytes += appendCopyText(buffer.text, lines);
+        buffer.bytes += appendCopyRows(buffer.text, rows);
         if (buffer.bytes >= copyBatchBytes) this.#send(key, buffer);
       },
       query: (text, values) => {

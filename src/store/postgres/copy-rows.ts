@@ -8,8 +8,8 @@ export type CopyCell = string | number | null;
  * (an event's data), escaped as it is written and never decoded.
  */
 export type CopyRowCell = CopyCell | Uint8Array;
-/** What appendCopyText writes: COPY text as copyLine makes it, or one cell's UTF-8 bytes, escaped as they are written. */
-export type CopyText = string | Uint8Array;
+/** Writes one row of COPY text: the cells of `cells`, then those of `more` (so a caller adding columns need not copy a row). */
+export type CopyRowWriter = (cells: ReadonlyArray<CopyRowCell>, more?: ReadonlyArray<CopyRowCell>) => void;
 
 const maxRowsPerCopy = 8192;
 
@@ -30,31 +30,17 @@ export async function copyRows(
 ): Promise<void> {
   for (const slice of slices(rows, maxRowsPerCopy)) {
     const text: Buffer[] = [];
-    appendCopyText(text, copyTextOf(slice), spares);
+    appendCopyRows(text, eachRow(slice), spares);
     await submitCopy(client, table, columns, text);
     spares?.recycle(text);
   }
 }
 
-/** Each row as copyLine's line, or, around a cell of bytes, as the text before it, the bytes, and the text after. */
-export function* copyTextOf(rows: Iterable<ReadonlyArray<CopyRowCell>>): Generator<CopyText> {
-  for (const row of rows) {
-    if (!row.some((cell) => cell instanceof Uint8Array)) {
-      yield copyLine(row as ReadonlyArray<CopyCell>);
-      continue;
-    }
-    let text = '';
-    for (let k = 0; k < row.length; k++) {
-      const cell = row[k] as CopyRowCell;
-      const separator = k === 0 ? '' : '\t';
-      if (cell instanceof Uint8Array) {
-        if (text !== '' || separator !== '') yield text + separator;
-        yield cell;
-        text = '';
-      } else text += separator + copyCell(cell);
-    }
-    yield `${text}\n`;
-  }
+/** What writes `rows` as they are (appendCopyRows's argument for rows that need no `more` cells). */
+export function eachRow(rows: Iterable<ReadonlyArray<CopyRowCell>>): (write: CopyRowWriter) => void {
+  return (write) => {
+    for (const row of rows) write(row);
+  };
 }
 
 function* slices<T>(items: Iterable<T>, size: number): Generator<T[]> {
@@ -95,70 +81,52 @@ export class CopyBuffers {
   }
 }
 
-/**
- * One row as a line of COPY text, `more` cells after `cells` (so a caller
- * adding columns to a row need not copy it). The escaped cells go in one
- * array kept for every line and joined (a flat string): 452k
- * dim_ce_contract_pharmacy rows made a quarter fewer scavenges than with a
- * new array per row, and half of those of concatenating cells (a rope of
- * two strings per cell).
- */
-export function copyLine(cells: ReadonlyArray<CopyCell>, more: ReadonlyArray<CopyCell> = noCells): string {
-  let length = 0;
-  for (const cell of cells) lineCells[length++] = copyCell(cell);
-  for (const cell of more) lineCells[length++] = copyCell(cell);
-  // The newline joined in with the last cell: appended to the joined line, it made a rope that every
-  // write into a buffer flattened again, a second copy of each line.
-  if (length === 0) return '\n';
-  lineCells[length - 1] += '\n';
-  lineCells.length = length;
-  return lineCells.join('\t');
-}
-
-const noCells: CopyCell[] = [];
-const lineCells: string[] = [];
-
-function copyCell(cell: CopyCell): string {
-  return cell === null ? '\\N' : copyText(typeof cell === 'string' ? cell : String(cell));
-}
+const noCells: CopyRowCell[] = [];
 
 /**
- * Appends COPY text (copyLine's lines, or parts of lines with cells of
- * bytes between them) to text held as UTF-8 buffers of 256 kB (`text` is the
- * caller's) and returns the bytes appended. Each line is encoded into the
- * buffer at once, which keeps the text off V8's heap: built as strings
- * joined into pieces, then encoded, the text of a full-scale day-0 ingest
- * was ≈ 400 MB of strings that lived until their piece was full, long
- * enough to fill the old generation; the projections' were copied by every
- * scavenge they lived through (docs/performance.md). A cell of bytes is
- * escaped straight into the buffers, across as many as it takes: an entity
- * of megabytes goes through the same spare buffers as the rest.
+ * Appends the rows that `rows` writes, as COPY text, to text held as UTF-8
+ * buffers of 256 kB (`text` is the caller's), and returns the bytes
+ * appended. Each cell is encoded straight into the buffer, so the text
+ * never exists as strings on V8's heap: joined into a string per line
+ * first, the lines of a full-scale day-0 projection were ≈ 450 MB of
+ * garbage, and writing the cells directly takes about half the time
+ * (452k dim_ce_contract_pharmacy rows: 0.8–1.6 s against 2.1–2.3 s,
+ * docs/performance.md, session 11). A cell of bytes is escaped straight
+ * into the buffers, across as many as it takes: an entity of megabytes
+ * goes through the same spare buffers as the rest.
  */
-export function appendCopyText(text: Buffer[], parts: Iterable<CopyText>, spares?: CopyBuffers): number {
+export function appendCopyRows(
+  text: Buffer[],
+  rows: (write: CopyRowWriter) => void,
+  spares?: CopyBuffers,
+): number {
   // Without spares, a piece is written in the scratch buffer and copied out at its size: a caller that appends
   // a few rows at a time (projections/write-behind.ts) must not hold 256 kB for each.
-  // A line larger than a piece gets a buffer of its exact size, not of 3 bytes a character.
-  const newPiece = (line: string) =>
-    roomFor(line) > pieceBytes
-      ? Buffer.allocUnsafeSlow(Buffer.byteLength(line))
-      : spares
-        ? spares.take()
-        : scratch;
   let bytes = 0;
-  let piece = newPiece('');
+  let piece = spares ? spares.take() : scratch;
   let at = 0;
   const done = () => {
     if (at === 0) return;
     text.push(piece === scratch ? Buffer.from(scratch.subarray(0, at)) : piece.subarray(0, at));
     bytes += at;
   };
-  const next = (line: string) => {
+  // A cell larger than a piece gets a buffer of its exact UTF-8 size, not of 3 bytes a character.
+  const next = (exactBytes = 0) => {
     done();
-    piece = newPiece(line);
+    piece = exactBytes > pieceBytes ? Buffer.allocUnsafeSlow(exactBytes) : spares ? spares.take() : scratch;
     at = 0;
   };
+  const writeByte = (byte: number) => {
+    if (at === piece.length) next();
+    piece[at++] = byte;
+  };
+  const writeString = (value: string) => {
+    const room = roomFor(value);
+    if (at + room > piece.length) next(room > pieceBytes ? Buffer.byteLength(value) : 0);
+    at += value.length <= shortString ? writeShortString(piece, value, at) : piece.write(value, at);
+  };
   // Runs without special bytes are copied as they are, each special byte written as its escape.
-  const appendEscaped = (bytes: Uint8Array) => {
+  const writeEscaped = (bytes: Uint8Array) => {
     const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const onlyBackslashes = source.indexOf(0x09) < 0 && source.indexOf(0x0a) < 0 && source.indexOf(0x0d) < 0;
     let from = 0;
@@ -166,25 +134,36 @@ export function appendCopyText(text: Buffer[], parts: Iterable<CopyText>, spares
       const special = onlyBackslashes ? source.indexOf(0x5c, from) : nextSpecial(source, from);
       const runEnd = special < 0 ? source.length : special;
       while (from < runEnd) {
-        if (at === piece.length) next('');
+        if (at === piece.length) next();
         const copied = source.copy(piece, at, from, Math.min(runEnd, from + piece.length - at));
         at += copied;
         from += copied;
       }
       if (special < 0) return;
-      if (at + 2 > piece.length) next('');
-      piece[at++] = 0x5c;
-      piece[at++] = escapedByte(source[special] as number);
+      writeByte(0x5c);
+      writeByte(escapedByte(source[special] as number));
       from = special + 1;
     }
   };
-  for (const part of parts) {
-    if (typeof part !== 'string') appendEscaped(part);
-    else {
-      if (at + roomFor(part) > piece.length) next(part);
-      at += piece.write(part, at, 'utf8');
+  const writeCell = (cell: CopyRowCell) => {
+    if (cell === null) {
+      writeByte(0x5c);
+      writeByte(0x4e); // \N
+    } else if (typeof cell === 'string') writeString(copyText(cell));
+    else if (typeof cell === 'number') writeString(String(cell));
+    else writeEscaped(cell);
+  };
+  rows((cells, more = noCells) => {
+    for (let k = 0; k < cells.length; k++) {
+      if (k > 0) writeByte(0x09);
+      writeCell(cells[k] as CopyRowCell);
     }
-  }
+    for (let k = 0; k < more.length; k++) {
+      if (k > 0 || cells.length > 0) writeByte(0x09);
+      writeCell(more[k] as CopyRowCell);
+    }
+    writeByte(0x0a);
+  });
   done();
   return bytes;
 }
@@ -212,9 +191,27 @@ function escapedByte(byte: number): number {
   }
 }
 
-/** Bytes that certainly hold a line's UTF-8: a UTF-16 code unit is at most 3 of them. */
-function roomFor(line: string): number {
-  return line.length * 3;
+/**
+ * Most cells are short (ids, flags, timestamps, codes). Copied byte by byte
+ * when they are ASCII, they cost less than a call into Buffer#write: the
+ * cells of 452k dim_ce_contract_pharmacy rows in 0.42 s against 0.55–0.70 s.
+ */
+const shortString = 24;
+
+/** Writes a short string's UTF-8 at `at` and returns its length in bytes. */
+function writeShortString(piece: Buffer, value: string, at: number): number {
+  for (let k = 0; k < value.length; k++) {
+    const code = value.charCodeAt(k);
+    // Not ASCII: Buffer#write encodes the whole string, over the bytes copied so far.
+    if (code >= 0x80) return piece.write(value, at);
+    piece[at + k] = code;
+  }
+  return value.length;
+}
+
+/** Bytes that certainly hold a string's UTF-8: a UTF-16 code unit is at most 3 of them. */
+function roomFor(value: string): number {
+  return value.length * 3;
 }
 
 /**

@@ -20,7 +20,8 @@ RUN npm run build
 # ---- runtime: production dependencies and the compiled code, in the repository's layout
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
-    OPAIS_DATA_DIR=/home/node/.opais
+    OPAIS_DATA_DIR=/home/node/.opais \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

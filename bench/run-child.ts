@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { nodeOptions } from '../src/node-options.ts';
+import { nodeOptions, processEnvironment } from '../src/node-options.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -30,7 +30,7 @@ export function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script, ...args], {
       cwd: repositoryRoot,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...processEnvironment, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

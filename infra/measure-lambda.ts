@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import yazl from 'yazl';
-import { nodeOptions } from '../src/node-options.ts';
+import { nodeOptions, processEnvironment } from '../src/node-options.ts';
 import { createS3Client } from '../src/source/s3-client.ts';
 import { extractZip } from '../test/support/extract-zip.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';
@@ -134,9 +134,9 @@ function invoke(indexFile: string, event: unknown, env: Record<string, string>):
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      // The function's NODE_OPTIONS (infra/stack/opais-function.ts): its V8 options.
+      // The function's NODE_OPTIONS and environment (infra/stack/opais-function.ts).
       [...nodeOptions, '--input-type=module', '-e', script, indexFile, JSON.stringify(event)],
-      { env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      { env: { ...process.env, ...processEnvironment, ...env }, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         const line = stdout.split('\n').find((text) => text.startsWith('MEASURED '));
         if (error || !line)

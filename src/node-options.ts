@@ -22,3 +22,19 @@
  * session 6).
  */
 export const nodeOptions: readonly string[] = ['--max-semi-space-size=16'];
+
+/**
+ * The environment every opais process starts with, set where nodeOptions
+ * are (glibc reads it when the process starts).
+ *
+ * `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (the
+ * ingest's main thread and its element worker, V8's and libuv's helper
+ * threads) a malloc arena of its own, up to 8 a core, and returns little
+ * of what is freed in them to the system. A day-0 ingest's RSS grew by
+ * ≈ 60 MB over its run beyond what the two V8 heaps and their buffers
+ * held, and its peak varied from run to run: 269–316 MB (median 292) in
+ * 6 runs, 258–272 MB (median 263) with two arenas, at the same speed
+ * (docs/performance.md, session 11). Fixing the mmap threshold at 128 kB
+ * did about as well on the median but not on the spread (252–292 MB).
+ */
+export const processEnvironment: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

@@ -8,7 +8,7 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { nodeOptions } from '../../src/node-options.ts';
+import { nodeOptions, processEnvironment } from '../../src/node-options.ts';
 import type { Database } from './database.ts';
 import type { Network } from './network.ts';
 
@@ -99,6 +99,7 @@ export class OpaisFunction extends Construct {
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         PGSSLMODE: 'verify-full',
         NODE_OPTIONS: ['--enable-source-maps', ...nodeOptions].join(' '),
+        ...processEnvironment,
         ...props.environment,
       },
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendCopyRows, CopyBuffers, type CopyRowCell, eachRow } from './copy-rows.ts';
+import { copyText } from './copy-text.ts';
 
 function textOf(rows: ReadonlyArray<ReadonlyArray<CopyRowCell>>, spares?: CopyBuffers): string {
   const text: Buffer[] = [];
@@ -17,6 +18,23 @@ describe('appendCopyRows', () => {
         ['tab\there', 'back\\slash', 'line\nbreak\r'],
       ]),
     ).toBe('a\t1\t\\N\ntab\\there\tback\\\\slash\tline\\nbreak\\r\n');
+  });
+
+  it('escapes a special character wherever it stands in a cell of any length, across buffer boundaries', () => {
+    // Short cells are copied by a loop of their own that must give up on any of these.
+    const specials = ['\\', '\t', '\n', '\r', '\u007f', '\u0001', 'é', '€', '𝄞'];
+    const rows: string[][] = [];
+    for (let length = 1; length <= 40; length++)
+      for (const special of specials)
+        for (const at of [0, length >> 1, length - 1]) {
+          const plain = 'x'.repeat(length - 1);
+          rows.push([`${plain.slice(0, at)}${special}${plain.slice(at)}`, plain]);
+        }
+    const expected = rows.map((row) => `${row.map(copyText).join('\t')}\n`).join('');
+    // Repeated until the rows cross several 256 kB buffers.
+    const many = Array.from({ length: 40 }, () => rows).flat();
+    expect(textOf(many)).toBe(expected.repeat(40));
+    expect(textOf(many, new CopyBuffers())).toBe(expected.repeat(40));
   });
 
   it('ends every row with a newline, a row without cells too, and writes `more` cells after the row', () => {

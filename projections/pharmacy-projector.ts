@@ -114,7 +114,11 @@ export const pharmacyProjector: Projector = {
         }
         if (added.length > 0) {
           writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], (write) => {
-            for (const { source, position } of added) write(source, [position]);
+            const more: [number] = [0];
+            for (const { source, position } of added) {
+              more[0] = position;
+              write(source, more);
+            }
           });
         }
       },

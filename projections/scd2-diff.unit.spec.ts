@@ -72,6 +72,33 @@ describe('diffVersions', () => {
     ).toThrow(/two different t rows have the key \(k\) = \["1"\]/);
   });
 
+  it('tells keys apart by all their cells when the rows differ before the last one', () => {
+    // The same last key cell under two different leading cells: two keys, not one.
+    const changes = diffVersions(
+      allKey,
+      [{ rowId: 1, row: ['1', 'a'] }],
+      [
+        ['2', 'a'],
+        ['1', 'a'],
+      ],
+    );
+    expect(changes).toEqual({ expire: [], insert: [{ row: ['2', 'a'], changeType: 'INSERT' }] });
+    expect(diffVersions(allKey, [{ rowId: 1, row: ['2', 'a'] }], [['1', 'a']]).expire).toEqual([
+      { rowId: 1, deleted: true },
+    ]);
+    // Sharing the leading cells, NULL and "null" as the last one are still two keys.
+    expect(
+      diffVersions(
+        allKey,
+        [],
+        [
+          ['1', null],
+          ['1', 'null'],
+        ],
+      ).insert,
+    ).toHaveLength(2);
+  });
+
   it('handles many keys at once', () => {
     const changes = diffVersions(
       keyed,

@@ -114,7 +114,7 @@ export const pharmacyProjector: Projector = {
         }
         if (added.length > 0) {
           writes.copy('dim_pharmacy_sources', [...pharmacySourceColumns, 'event_position'], (write) => {
-            const more: [number] = [0];
+            const more: [number] = [0]; // one array for every row's position (see CopyRowWriter)
             for (const { source, position } of added) {
               more[0] = position;
               write(source, more);

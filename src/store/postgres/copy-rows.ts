@@ -8,7 +8,11 @@ export type CopyCell = string | number | null;
  * (an event's data), escaped as it is written and never decoded.
  */
 export type CopyRowCell = CopyCell | Uint8Array;
-/** Writes one row of COPY text: the cells of `cells`, then those of `more` (so a caller adding columns need not copy a row). */
+/**
+ * Writes one row of COPY text: the cells of `cells`, then those of `more` (so a caller adding columns need not
+ * copy a row). The cells are encoded before it returns and neither array is kept: a caller may fill one array
+ * again for the next row.
+ */
 export type CopyRowWriter = (cells: ReadonlyArray<CopyRowCell>, more?: ReadonlyArray<CopyRowCell>) => void;
 
 const maxRowsPerCopy = 8192;

@@ -48,6 +48,19 @@ describe('appendCopyRows', () => {
     expect(Buffer.concat(text).toString()).toBe('\na\na\t\\N\na\t1\t\\N\tb\\tc\t2\n');
   });
 
+  it("encodes a row before the writer returns, so that one array can carry every row's cells", () => {
+    const text: Buffer[] = [];
+    appendCopyRows(text, (write) => {
+      const more: [string, number] = ['', 0];
+      for (const [k, flag] of ['A', 'B', 'C'].entries()) {
+        more[0] = flag;
+        more[1] = k;
+        write([`row${k}`], more);
+      }
+    });
+    expect(Buffer.concat(text).toString()).toBe('row0\tA\t0\nrow1\tB\t1\nrow2\tC\t2\n');
+  });
+
   it('holds a few rows appended at a time in buffers of their size, not of 256 kB each', () => {
     const text: Buffer[] = [];
     for (let k = 0; k < 100; k++) appendCopyRows(text, eachRow([[k, 'entity']]));

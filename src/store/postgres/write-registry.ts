@@ -63,9 +63,15 @@ export class RegistryStage {
   async merge(): Promise<void> {
     await this.#flush();
     if (!this.#tablesMade) return;
-    await this.#client.query(plans.registryMergeWorkMem);
-    if (this.#changesStaged) await this.#client.query(plans.mergeRegistryChanges);
-    if (this.#hashesStaged) await this.#client.query(plans.mergeElementHashChanges);
+    for (const setting of plans.registryMergeSettings) await this.#client.query(setting);
+    if (this.#changesStaged) {
+      await this.#client.query(plans.analyzeStaged(plans.registryChangesTable));
+      await this.#client.query(plans.mergeRegistryChanges);
+    }
+    if (this.#hashesStaged) {
+      await this.#client.query(plans.analyzeStaged(plans.elementHashChangesTable));
+      await this.#client.query(plans.mergeElementHashChanges);
+    }
   }
 
   /** The tables are made with the first rows staged. */

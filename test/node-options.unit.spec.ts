@@ -50,7 +50,9 @@ describe('the V8 options and the environment of src/node-options.ts', () => {
     });
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stderr)).toEqual([nodeOptions, processEnvironment]);
-    // Without them, V8 sizes it from the machine's memory: 128 MB on the 24 GB machine this was measured on.
-    expect(newSpaceMb(nodeOptions)).toBeLessThanOrEqual(32);
+    // Two semi-spaces of 16 MB, which V8 at times reports with a few 256 kB pages more (32.25 and 32.75 MB, about
+    // one run in 20). Without the option, V8 sizes it from the machine's memory: 128 MB on the 24 GB machine this
+    // was measured on.
+    expect(newSpaceMb(nodeOptions)).toBeLessThan(34);
   });
 });

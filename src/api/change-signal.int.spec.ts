@@ -51,7 +51,8 @@ describe('change signal', () => {
     await waitUntil(() => signal?.listening === true, 5000);
     const started = Date.now();
     await signal.wait(signal.version - 1, abort.signal);
-    expect(Date.now() - started).toBeLessThan(50);
+    // Waiting would take the 60 s poll interval; a second leaves room for a busy machine's pauses.
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('falls back to polling when it cannot listen, and stops waiting on abort', async () => {

@@ -42,6 +42,8 @@ describe('deterministicEventId', () => {
   it('is a stable UUID per snapshot, stream and version', () => {
     const id = deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 1);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Stores hold these ids and a retried append is recognised by them: the value never changes.
+    expect(id).toBe('fd456e4f-4423-595b-8c5e-7f1971f16797');
     expect(deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 1)).toBe(id);
     expect(deterministicEventId('snapshot-2026-01-01T00:00:00.000Z', 'coveredEntity-A.1', 2)).not.toBe(id);
   });

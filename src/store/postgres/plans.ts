@@ -130,7 +130,10 @@ export const forgetStagedRegistry = [
   `delete from ${registryChangesTable} where stream_id = any($1)`,
   `delete from ${elementHashChangesTable} where stream_id = any($1)`,
 ] as const;
-/** Set in the ingest's transaction before the merge, which ends it. */
+/**
+ * Set before the merge, in its transaction (an ingest's, or the KurrentDB
+ * store's registry write): `local`, they end with it.
+ */
 export const registryMergeSettings = [
   // Room to sort a day 0's 90,000 staged rows in memory (the default 4 MB spills them to disk): its merge
   // 0.57 → 0.48 s (medians of 2).

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { ingestSnapshot } from '../../src/ingest/ingest-snapshot.ts';
 import { fileSource } from '../../src/source/file-source.ts';
-import { reportResult } from '../run-child.ts';
+import { measureWork, reportResult } from '../run-child.ts';
 
 const { values } = parseArgs({ options: { file: { type: 'string' }, 'as-of': { type: 'string' } } });
 const { DATABASE_URL: databaseUrl, OPAIS_SCHEMA: schema } = process.env;
@@ -20,15 +20,15 @@ if (!values.file || !values['as-of'] || !databaseUrl || !schema) {
 const database = await openDatabase({ migrate: false });
 try {
   const store = database.store;
-  const started = performance.now();
+  const measured = measureWork();
   const summary = await ingestSnapshot({
     store,
     source: fileSource(values.file),
     asOf: new Date(values['as-of']),
   });
-  const wallMs = performance.now() - started;
+  const work = measured();
   const { registered, changed, removed, unchanged, skipped, alreadyApplied } = summary;
-  reportResult({ wallMs, registered, changed, removed, unchanged, skipped, alreadyApplied });
+  reportResult({ ...work, registered, changed, removed, unchanged, skipped, alreadyApplied });
 } finally {
   await database.close();
 }

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { catchUpProjections } from '../../projections/catch-up-projections.ts';
 import { projectors } from '../../projections/projectors.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { reportResult } from '../run-child.ts';
+import { measureWork, reportResult } from '../run-child.ts';
 import { countProjectedRows } from './projected-rows.ts';
 
 const { values } = parseArgs({ options: { until: { type: 'string' } } });
@@ -23,13 +23,13 @@ const database = await openDatabase({ migrate: false });
 const { pool } = database;
 try {
   const before = await countProjectedRows(pool);
-  const started = performance.now();
+  const measured = measureWork();
   const result = await catchUpProjections(database, {
     until: new Map(projectors.map((projector) => [projector.name, until])),
   });
-  const wallMs = performance.now() - started;
+  const work = measured();
   const rowsWritten = (await countProjectedRows(pool)) - before;
-  reportResult({ wallMs, snapshots: result.snapshots, failures: result.failures.length, rowsWritten });
+  reportResult({ ...work, snapshots: result.snapshots, failures: result.failures.length, rowsWritten });
 } finally {
   await database.close();
 }

@@ -60,4 +60,53 @@ describe('the registry stage', () => {
       client2.release();
     }
   });
+
+  it('gives each stream its own hashes when new versions and hashes alone are merged together (a re-rendered day)', async () => {
+    const merge = async (asOf: string, stageAll: (stage: RegistryStage) => Promise<void>) => {
+      const client = await database.pool.connect();
+      try {
+        await client.query('begin');
+        const stage = new RegistryStage(client, asOf);
+        await stageAll(stage);
+        await stage.merge();
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    };
+    const ids = [20_001, 20_002, 20_003, 20_004];
+    await merge('2026-03-01T05:00:00.000Z', async (stage) => {
+      await stage.stageChanges(ids.map((n) => [streamId(n), change(n)] as const));
+      await stage.stageHashes(
+        new Map(ids.map((n) => [streamId(n), { rawHash: `raw${n}`, layoutFreeHash: `layout${n}` }])),
+      );
+    });
+    await merge('2026-03-02T05:00:00.000Z', async (stage) => {
+      // 20001: a new version with new hashes; 20002: new hashes only (laid out anew, recorded twice);
+      // 20003: a new version and no hashes (its old ones stay); 20004: nothing.
+      await stage.stageChanges([
+        [streamId(20_001), change(20_001, 2)],
+        [streamId(20_003), change(20_003, 2)],
+      ]);
+      await stage.stageHashes(new Map([[streamId(20_002), { rawHash: 'raw20002a' }]]));
+      await stage.stageHashes(
+        new Map([
+          [streamId(20_001), { rawHash: 'raw20001b', layoutFreeHash: 'layout20001b' }],
+          [streamId(20_002), { rawHash: 'raw20002b', layoutFreeHash: 'layout20002b' }],
+        ]),
+      );
+    });
+    const client = await database.pool.connect();
+    try {
+      const registry = await loadRegistry(client);
+      expect(ids.map((n) => registry.get(streamId(n)))).toEqual([
+        { ...change(20_001, 2), rawHash: 'raw20001b', layoutFreeHash: 'layout20001b' },
+        { ...change(20_002), rawHash: 'raw20002b', layoutFreeHash: 'layout20002b' },
+        { ...change(20_003, 2), rawHash: 'raw20003', layoutFreeHash: 'layout20003' },
+        { ...change(20_004), rawHash: 'raw20004', layoutFreeHash: 'layout20004' },
+      ]);
+    } finally {
+      client.release();
+    }
+  });
 });

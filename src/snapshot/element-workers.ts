@@ -74,19 +74,18 @@ function workerBootstrap(): string {
 }
 
 /**
- * A batch for a worker, with a buffer to write the canonical JSON into
- * (see CanonicalSink), when the reader has one to spare.
+ * A batch for a worker: to be processed (with a buffer to write the
+ * canonical JSON into, see CanonicalSink, when the reader has one to spare),
+ * or only hashed by layout (see layoutFreeHash).
  */
-export interface BatchRequest {
-  batch: ElementBatch;
-  spare: ArrayBuffer | undefined;
-}
+export type BatchRequest =
+  | { task: 'process'; batch: ElementBatch; spare: ArrayBuffer | undefined }
+  | { task: 'layout-free-hashes'; batch: ElementBatch };
 
-/** A worker's answer to a batch: its result, and the batch's buffer handed back to be filled again. */
-export interface BatchAnswer {
-  result: BatchResult;
-  spare: ArrayBuffer;
-}
+/** A worker's answer to a batch, with the batch's buffer handed back to be filled again. */
+export type BatchAnswer =
+  | { task: 'process'; result: BatchResult; spare: ArrayBuffer }
+  | { task: 'layout-free-hashes'; hashes: Array<string | undefined>; spare: ArrayBuffer };
 
 /**
  * Buffers the workers and the reader are done with, kept for the next
@@ -126,7 +125,7 @@ class SpareBuffers {
 }
 
 interface Pending {
-  resolve: (result: BatchResult) => void;
+  resolve: (answer: BatchAnswer) => void;
   reject: (error: Error) => void;
   bytes: number;
 }
@@ -155,19 +154,37 @@ export class ElementWorkers {
     this.spares = new SpareBuffers(2 * inFlight, 4 * batchBytes);
   }
 
-  process(elements: readonly SplitElement[]): Promise<BatchResult> {
+  async process(elements: readonly SplitElement[]): Promise<BatchResult> {
+    const answer = await this.send(elements, (batch) => ({
+      task: 'process',
+      batch,
+      spare: this.spares.takeAny(),
+    }));
+    return (answer as Extract<BatchAnswer, { task: 'process' }>).result;
+  }
+
+  /** The layout-free hash of each element (see layoutFreeHash), in order. */
+  async layoutFreeHashes(elements: readonly SplitElement[]): Promise<Array<string | undefined>> {
+    const answer = await this.send(elements, (batch) => ({ task: 'layout-free-hashes', batch }));
+    return (answer as Extract<BatchAnswer, { task: 'layout-free-hashes' }>).hashes;
+  }
+
+  private send(
+    elements: readonly SplitElement[],
+    requestFor: (batch: ElementBatch) => BatchRequest,
+  ): Promise<BatchAnswer> {
     const member = this.members.reduce((best, candidate) =>
       candidate.pendingBytes < best.pendingBytes ? candidate : best,
     );
     if (member.failure) return Promise.reject(member.failure);
     const batch = packBatch(elements, (size) => new Uint8Array(this.spares.take(size)));
-    const request: BatchRequest = { batch, spare: this.spares.takeAny() };
-    return new Promise<BatchResult>((resolve, reject) => {
+    const request = requestFor(batch);
+    return new Promise<BatchAnswer>((resolve, reject) => {
       const bytes = batch.bytes.byteLength;
       member.pending.push({ resolve, reject, bytes });
       member.pendingBytes += bytes;
       const moved = [batch.bytes.buffer as ArrayBuffer];
-      if (request.spare) moved.push(request.spare);
+      if (request.task === 'process' && request.spare) moved.push(request.spare);
       member.worker.postMessage(request, moved);
     });
   }
@@ -194,12 +211,12 @@ export class ElementWorkers {
       pendingBytes: 0,
       failure: undefined,
     };
-    member.worker.on('message', ({ result, spare }: BatchAnswer) => {
-      this.spares.give(spare);
+    member.worker.on('message', (answer: BatchAnswer) => {
+      this.spares.give(answer.spare);
       const done = member.pending.shift();
       if (!done) return;
       member.pendingBytes -= done.bytes;
-      done.resolve(result);
+      done.resolve(answer);
     });
     member.worker.on('error', (error) => this.fail(member, error));
     member.worker.on('exit', (code) =>

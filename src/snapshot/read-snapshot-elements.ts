@@ -11,9 +11,10 @@ import { CoveredEntitiesSplitter, type SplitElement } from './split-covered-enti
 
 export interface ReadSnapshotOptions {
   /**
-   * Worker threads that parse, check, canonicalise and hash elements, while
-   * this thread reads, splits and hashes the raw bytes (raw and layout-free
-   * hashes), and is left free for the consumer (the diff and the store). 0: all on this thread. Default:
+   * Worker threads that parse, check, canonicalise and hash elements (or,
+   * on a day the file was re-rendered, only hash them by layout), while this
+   * thread reads, splits and hashes the raw bytes, and is left free for the
+   * consumer (the diff and the store). 0: all on this thread. Default:
    * OPAIS_READER_WORKERS, else one per core but one (at most 4).
    */
   workers?: number;
@@ -37,13 +38,16 @@ export interface ReadSnapshotOptions {
    * (default: OPAIS_READER_WORKERS_AFTER_BYTES, 4 MiB). They start once at
    * least this many, and a quarter of the bytes read, had to be parsed
    * (neither their raw nor their layout-free hash known, both worked out on
-   * this thread). Starting one costs ≈ 0.25–0.5 s of CPU (it loads and
-   * compiles the reader), which, when workers were started for the last
-   * batches of a daily delta (≈ 2% of it parsed, 8.4 MB at full scale), lay
-   * on the delta's critical path (2.5–2.9 s without workers, 2.8–3.9 s with
-   * two). A day HRSA re-rendered the file, its entities all recognised by
-   * their layout-free hash, starts none (a worker is ≈ 55 MB of RSS). A
-   * file parsed whole starts them after its first 1%.
+   * this thread), or had to be hashed by layout (their raw hash not known,
+   * the previous snapshot's layout-free hashes given). Starting one costs
+   * ≈ 0.25–0.5 s of CPU (it loads and compiles the reader), which, when
+   * workers were started for the last batches of a daily delta (≈ 2% of it
+   * parsed, 8.4 MB at full scale), lay on the delta's critical path (2.5–2.9
+   * s without workers, 2.8–3.9 s with two). On a day HRSA re-rendered the
+   * file, the workers hash the elements by layout while this thread splits
+   * and hashes their bytes; the few not recognised are parsed here, unless
+   * they too reach this threshold. A file parsed whole starts them after
+   * its first 1%.
    */
   workersAfterBytes?: number;
 }
@@ -59,7 +63,7 @@ interface Slot {
   result: Promise<BatchResult>;
   /** Puts the result in file order with the elements known without parsing (see withElementHashes). */
   merge: (result: BatchResult) => Merged;
-  /** Where the result's canonical buffer goes once its entities are copied out, if it came from a worker. */
+  /** Where the result's canonical buffer goes once its entities are copied out, if a worker parsed them. */
   recycle?: (buffer: ArrayBuffer) => void;
   settled: boolean;
 }
@@ -76,8 +80,9 @@ interface Slot {
  *
  * Decoding, parsing, checking, canonicalising and hashing cost about eight
  * times the splitting, so they run in worker threads fed with batches of
- * element bytes, and this thread stays free for the consumer; the figures
- * and what limits them are in docs/performance.md.
+ * element bytes, and this thread stays free for the consumer; so does the
+ * layout-free hash on a re-rendered day, 1.5 times the splitting. The
+ * figures and what limits them are in docs/performance.md.
  */
 export async function* readSnapshotElements(
   json: Readable,
@@ -90,10 +95,16 @@ export async function* readSnapshotElements(
   const settings = readReaderSettings();
   const workerCount = options.workers ?? settings.workers ?? defaultWorkerCount();
   const workersAfterBytes = options.workersAfterBytes ?? settings.workersAfterBytes;
-  // Started once enough has been parsed here (see workersAfterBytes).
+  // Started once enough has had to be parsed, or hashed by layout, on this thread (see workersAfterBytes).
   let workers: ElementWorkers | undefined;
+  // Whether elements are parsed by the workers; until then, the bytes parsed and read here.
+  let parseInWorkers = false;
   let parsedHere = 0;
   let readHere = 0;
+  // Whether the batch being gathered leaves its elements of unknown bytes to be hashed by layout in the
+  // workers (see recognisedByLayout); until then, the bytes hashed by layout here.
+  let layoutsInWorkers = false;
+  let layoutHashedHere = 0;
   // Results wait here in file order; a slow batch at the head holds back at most this many behind it.
   const maxQueued = batchesPerWorker * workerCount + 2;
   const splitter = new CoveredEntitiesSplitter(fileName, {
@@ -102,48 +113,64 @@ export async function* readSnapshotElements(
   const queue: Slot[] = [];
   let batch: SplitElement[] = [];
   let batchSize = 0;
-  let toParseBytes = 0;
   // This batch's elements in order: the raw and layout-free hash of each, and those known without parsing.
   let rawHashes: string[] = [];
   let layoutFreeHashes: Array<string | undefined> = [];
   let knownOnes: SnapshotElement[] = [];
 
+  const pool = () => {
+    workers ??= new ElementWorkers(workerCount, maxQueued, batchBytes);
+    return workers;
+  };
+  const inWorker = <T>(work: Promise<T>) =>
+    work.catch((error: Error) => {
+      throw new Error(`${fileName}: reading the snapshot failed in a worker thread: ${error.message}`, {
+        cause: error,
+      });
+    });
+  // Parsed here until enough was (see workersAfterBytes), then by the workers.
+  const parse = (elements: readonly SplitElement[], slot: Slot): BatchResult | Promise<BatchResult> => {
+    if (elements.length === 0) return noElements;
+    if (!parseInWorkers) {
+      for (const element of elements) parsedHere += element.bytes.length;
+      parseInWorkers = workerCount > 0 && parsedHere >= workersAfterBytes && parsedHere * 4 >= readHere;
+      if (!parseInWorkers) return processElements(elements);
+    }
+    const workers = pool();
+    slot.recycle = (buffer) => workers.recycle(buffer);
+    return inWorker(workers.process(elements));
+  };
+
   const submit = () => {
     const elements = batch;
-    const merge = withElementHashes(rawHashes, layoutFreeHashes, knownOnes);
+    const slot: Slot = {
+      result: Promise.resolve(noElements),
+      merge: withElementHashes(rawHashes, layoutFreeHashes, knownOnes),
+      settled: false,
+    };
+    if (!parseInWorkers) readHere += batchSize;
+    if (layoutsInWorkers && elements.length > 0) {
+      const [raw, layouts, knownHere] = [rawHashes, layoutFreeHashes, knownOnes];
+      slot.result = inWorker(pool().layoutFreeHashes(elements)).then((hashes) =>
+        parse(recognisedByLayout(elements, hashes, raw, layouts, knownHere, knownLayouts), slot),
+      );
+    } else {
+      const parsed = parse(elements, slot);
+      slot.result = Promise.resolve(parsed);
+      slot.settled = !(parsed instanceof Promise);
+    }
+    // From the next batch on. A re-rendered day: few elements to parse, but all to hash by layout, which a
+    // worker can do meanwhile.
+    layoutsInWorkers ||=
+      workerCount > 0 &&
+      knownLayouts.size > 0 &&
+      layoutHashedHere >= workersAfterBytes &&
+      layoutHashedHere * 4 >= readHere;
     batch = [];
-    const parseBytes = toParseBytes;
-    const size = batchSize;
     batchSize = 0;
-    toParseBytes = 0;
     rawHashes = [];
     layoutFreeHashes = [];
     knownOnes = [];
-    if (workers === undefined) {
-      parsedHere += parseBytes;
-      readHere += size;
-    }
-    const worthWorkers = parsedHere >= workersAfterBytes && parsedHere * 4 >= readHere;
-    if (elements.length === 0 || workerCount === 0 || (workers === undefined && !worthWorkers)) {
-      queue.push({
-        result: Promise.resolve(elements.length ? processElements(elements) : noElements),
-        merge,
-        settled: true,
-      });
-      return;
-    }
-    workers ??= new ElementWorkers(workerCount, maxQueued, batchBytes);
-    const pool = workers;
-    const slot: Slot = {
-      result: pool.process(elements).catch((error: Error) => {
-        throw new Error(`${fileName}: reading the snapshot failed in a worker thread: ${error.message}`, {
-          cause: error,
-        });
-      }),
-      merge,
-      recycle: (buffer) => pool.recycle(buffer),
-      settled: false,
-    };
     // Awaited in turn below; until then a failure must not count as unhandled.
     slot.result.then(
       () => {
@@ -173,21 +200,28 @@ export async function* readSnapshotElements(
           const hash = rawHash(element.bytes);
           rawHashes.push(hash);
           let streamId = known?.get(hash);
-          // Bytes seen before are hashed no further; others may be an entity laid out anew.
-          const layoutFree = streamId === undefined ? layoutFreeHash(element.bytes) : undefined;
-          layoutFreeHashes.push(layoutFree);
-          if (layoutFree !== undefined) streamId = knownLayouts.get(layoutFree);
-          if (streamId === undefined) {
+          if (streamId === undefined && layoutsInWorkers) {
+            // Hashed by layout, then looked up, once the workers answer (see recognisedByLayout).
+            layoutFreeHashes.push(undefined);
             batch.push(element);
-            toParseBytes += element.bytes.length;
-          } else
-            knownOnes.push({
-              kind: 'known',
-              index: element.index,
-              offset: element.offset,
-              streamId,
-              rawHash: hash,
-            });
+          } else {
+            // Bytes seen before are hashed no further; others may be an entity laid out anew.
+            const layoutFree = streamId === undefined ? layoutFreeHash(element.bytes) : undefined;
+            layoutFreeHashes.push(layoutFree);
+            if (layoutFree !== undefined) {
+              layoutHashedHere += element.bytes.length;
+              streamId = knownLayouts.get(layoutFree);
+            }
+            if (streamId === undefined) batch.push(element);
+            else
+              knownOnes.push({
+                kind: 'known',
+                index: element.index,
+                offset: element.offset,
+                streamId,
+                rawHash: hash,
+              });
+          }
           batchSize += element.bytes.length;
           if (batchSize >= batchBytes) submit();
         }
@@ -218,6 +252,45 @@ export async function* readSnapshotElements(
 }
 
 type Merged = { ok: true; elements: SnapshotElement[] } | { ok: false; fault: ElementFault };
+
+/**
+ * A batch whose elements of unknown bytes were hashed by layout in a worker:
+ * each hash goes to its place among the batch's, an element whose hash is
+ * known joins those known without parsing (in file order), and the others
+ * are returned, to be parsed.
+ */
+function recognisedByLayout(
+  elements: readonly SplitElement[],
+  hashes: ReadonlyArray<string | undefined>,
+  rawHashes: readonly string[],
+  layoutFreeHashes: Array<string | undefined>,
+  knownOnes: SnapshotElement[],
+  knownLayouts: ReadonlyMap<string, string>,
+): SplitElement[] {
+  // The batch's hashes are by position, from its first element (known or not) on.
+  const firstIndex = Math.min(elements[0]?.index ?? Infinity, knownOnes[0]?.index ?? Infinity);
+  const toParse: SplitElement[] = [];
+  let recognised = false;
+  elements.forEach((element, k) => {
+    const hash = hashes[k];
+    const position = element.index - firstIndex;
+    layoutFreeHashes[position] = hash;
+    const streamId = hash === undefined ? undefined : knownLayouts.get(hash);
+    if (streamId === undefined) toParse.push(element);
+    else {
+      recognised = true;
+      knownOnes.push({
+        kind: 'known',
+        index: element.index,
+        offset: element.offset,
+        streamId,
+        rawHash: rawHashes[position] as string,
+      });
+    }
+  });
+  if (recognised) knownOnes.sort((a, b) => a.index - b.index);
+  return toParse;
+}
 
 const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };
 

@@ -110,6 +110,36 @@ describe('readSnapshotElements with worker threads', () => {
     );
   });
 
+  it('reports a fault in an element hashed by layout in a worker as the single-threaded reader does', async () => {
+    const knownLayouts = new Map<string, string>();
+    (await readAll(document, 0)).forEach((element, index) => {
+      if (element.kind === 'entity' && element.layoutFreeHash)
+        knownLayouts.set(element.layoutFreeHash, `stream-${index}`);
+    });
+    // Laid out anew, every entity known by its layout but the last, which parsing finds broken.
+    const bad = Buffer.from(snapshotText(snapshot, { minified: true }));
+    const at = bad.lastIndexOf('"ceId":') + '"ceId":'.length;
+    bad.write('#', at);
+    const read = async (workers: number) => {
+      try {
+        for await (const _ of readSnapshotElements(streamOf(bad), file, {
+          workers,
+          workersAfterBytes: 0,
+          knownLayouts,
+        }));
+      } catch (error) {
+        return error;
+      }
+      throw new Error('the read did not fail');
+    };
+    const single = await read(0);
+    expect(single).toBeInstanceOf(OpaisError);
+    expect((single as OpaisError).message).toMatch(
+      `${file} at entity #${snapshot.coveredEntities.length - 1}, byte offset ${at}: not valid JSON`,
+    );
+    expect(((await read(2)) as OpaisError).message).toBe((single as OpaisError).message);
+  });
+
   it('recognises the same elements laid out anew with 1 thread and with 2 workers, and parses the rest alike', async () => {
     const elements = await readAll(document, 0);
     const minified = Buffer.from(snapshotText(snapshot, { minified: true }));

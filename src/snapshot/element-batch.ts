@@ -1,4 +1,5 @@
 import { CanonicalSink } from './canonical-sink.ts';
+import { layoutFreeHash } from './layout-free-hash.ts';
 import { invalidUtf8Offset, jsonErrorPosition, utf8Length } from './locate-malformation.ts';
 import { type EntityElement, type SnapshotElement, toSnapshotElement } from './snapshot-element.ts';
 import type { SplitElement } from './split-covered-entities.ts';
@@ -76,8 +77,8 @@ export function packBatch(
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The elements of a batch that came from another thread; `spare`: see CanonicalSink. */
-export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchResult {
+/** The elements of a batch that came from another thread, their bytes viewed in the batch's buffer. */
+function unpackBatch(batch: ElementBatch): SplitElement[] {
   const elements: SplitElement[] = [];
   let start = 0;
   for (let k = 0; k < batch.ends.length; k++) {
@@ -91,7 +92,17 @@ export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchRes
     });
     start = end;
   }
-  return processElements(elements, spare);
+  return elements;
+}
+
+/** A batch that came from another thread, processed (see processElements); `spare`: see CanonicalSink. */
+export function processBatch(batch: ElementBatch, spare?: ArrayBuffer): BatchResult {
+  return processElements(unpackBatch(batch), spare);
+}
+
+/** The layout-free hash (see layoutFreeHash) of each element of a batch that came from another thread. */
+export function batchLayoutFreeHashes(batch: ElementBatch): Array<string | undefined> {
+  return unpackBatch(batch).map((element) => layoutFreeHash(element.bytes));
 }
 
 /** Decodes (strict UTF-8), parses, checks, canonicalises and hashes each element; stops at the first fault. */

@@ -5,9 +5,8 @@
  * there), as an ES module from a bundle: no top-level await.
  */
 import { parentPort } from 'node:worker_threads';
-import { batchLayoutFreeHashes } from './batch-layout-free-hashes.ts';
 import { initContentHash } from './content-hash.ts';
-import { processBatch } from './element-batch.ts';
+import { batchLayoutFreeHashes, processBatch } from './element-batch.ts';
 import type { BatchAnswer, BatchRequest } from './element-workers.ts';
 
 if (!parentPort) throw new Error('element-worker.ts runs only as a worker thread');

@@ -213,14 +213,7 @@ export async function* readSnapshotElements(
               streamId = knownLayouts.get(layoutFree);
             }
             if (streamId === undefined) batch.push(element);
-            else
-              knownOnes.push({
-                kind: 'known',
-                index: element.index,
-                offset: element.offset,
-                streamId,
-                rawHash: hash,
-              });
+            else knownOnes.push(knownElement(element, streamId, hash));
           }
           batchSize += element.bytes.length;
           if (batchSize >= batchBytes) submit();
@@ -279,17 +272,16 @@ function recognisedByLayout(
     if (streamId === undefined) toParse.push(element);
     else {
       recognised = true;
-      knownOnes.push({
-        kind: 'known',
-        index: element.index,
-        offset: element.offset,
-        streamId,
-        rawHash: rawHashes[position] as string,
-      });
+      knownOnes.push(knownElement(element, streamId, rawHashes[position] as string));
     }
   });
   if (recognised) knownOnes.sort((a, b) => a.index - b.index);
   return toParse;
+}
+
+/** An element recognised by a hash, yielded without being parsed. */
+function knownElement(element: SplitElement, streamId: string, rawHash: string): SnapshotElement {
+  return { kind: 'known', index: element.index, offset: element.offset, streamId, rawHash };
 }
 
 const noElements: BatchResult = { ok: true, elements: [], canonical: new Uint8Array(0) };

@@ -160,7 +160,7 @@ export async function* readSnapshotElements(
       slot.settled = !(parsed instanceof Promise);
     }
     // From the next batch on. A re-rendered day: few elements to parse, but all to hash by layout, which a
-    // worker can do meanwhile.
+    // worker can do meanwhile. (readHere stops counting once the workers parse: they are running by then.)
     layoutsInWorkers ||=
       workerCount > 0 &&
       knownLayouts.size > 0 &&
